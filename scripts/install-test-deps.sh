@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Everything the integration and e2e tests run for real, installed from Debian's packages and the Go module proxy.
+# Idempotent: each part is skipped when already present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v qemu-aarch64-static >/dev/null || need_apt+=(qemu-user-static binfmt-support)
+command -v unzip >/dev/null || need_apt+=(unzip)
+command -v sha256sum >/dev/null || need_apt+=(coreutils)
+if [ "${#need_apt[@]}" -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
+fi
+
+if [ -x scripts/e2e-env/install.sh ] || [ -f scripts/e2e-env/install.sh ]; then
+  bash scripts/e2e-env/install.sh
+fi
+if [ -f scripts/act/install.sh ]; then
+  bash scripts/act/install.sh
+fi

@@ -1,0 +1,65 @@
+// Shapes shared between stages. Each stage owns its own option types; only what crosses stages lives here.
+
+/** One GOOS/GOARCH[/variant] build target, e.g. linux/arm/v7. */
+export interface Target {
+  goos: string;
+  goarch: string;
+  /** GOARM (`v6`/`v7`), GOAMD64 (`v1`..`v4`), GOARM64 (`v8.0`..) or GO386/GOMIPS style variant; '' when none. */
+  variant: string;
+  /** Canonical spelling: `goos/goarch` or `goos/goarch/variant`. */
+  id: string;
+}
+
+export type SmokeStatus = 'passed' | 'failed' | 'skipped';
+
+export interface SmokeResult {
+  status: SmokeStatus;
+  /** Why it failed or was skipped; '' when it passed. */
+  reason: string;
+  /** Milliseconds from process start to the first healthy answer. */
+  readyMs?: number;
+  /** Milliseconds from the stop signal to the process's exit. */
+  shutdownMs?: number;
+  /** How the binary was run: natively or under which emulator. */
+  runner?: string;
+  /** Last lines of the process's stdout and stderr, bounded. */
+  logTail?: string[];
+  attempts?: number;
+}
+
+export interface ArchiveInfo {
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+/** One built binary, as the outputs and the summary report it. */
+export interface BuiltArtifact {
+  target: string;
+  goos: string;
+  goarch: string;
+  variant: string;
+  /** Absolute path of the binary. */
+  path: string;
+  size: number;
+  sha256: string;
+  /** true when the binary has no interpreter and no dynamic libraries (always false for cgo builds that link libc). */
+  static: boolean;
+  smoke?: SmokeResult;
+  archive?: ArchiveInfo;
+}
+
+export type GoSource = 'runner' | 'tool-cache' | 'download';
+
+/** Values stamped into binaries, names and images, fixed once per run so that builds are reproducible. */
+export interface ReleaseInfo {
+  version: string;
+  /** Full commit SHA, '' when the folder is not in a git checkout. */
+  commit: string;
+  /** Commit time, RFC 3339 UTC; falls back to SOURCE_DATE_EPOCH, then to 1970-01-01T00:00:00Z. */
+  date: string;
+  /** Unix seconds of `date`, used as every mtime in archives and images. */
+  epoch: number;
+  /** The git ref (refs/tags/v1.2.3, refs/heads/main), '' when unknown. */
+  ref: string;
+}
