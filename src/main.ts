@@ -7,7 +7,8 @@ import { restoreGoCache, saveGoCache } from './go/cache.js';
 import { setupGo } from './go/install.js';
 import { buildImage } from './image/image.js';
 import { getInputs, InputError, type Inputs } from './inputs.js';
-import { archiveFormatFor, createArchive, resolveExtraFiles } from './package/archive.js';
+import { createArchive, planArchives, resolveExtraFiles } from './package/archive.js';
+import { inPool } from './util/pool.js';
 import { writeChecksums } from './package/checksums.js';
 import { resolveReleaseInfo } from './release.js';
 import { killAllSmokeProcesses, runSmokeStage } from './smoke/stage.js';
@@ -21,21 +22,26 @@ class StageFailure extends Error {}
 
 interface StageClock {
   timings: Array<{ stage: string; ms: number }>;
+  /** Runs a stage inside a collapsed log group and records its duration. */
   time<T>(stage: string, work: () => Promise<T>): Promise<T>;
+  /** For stages that open their own groups. */
+  timeUngrouped<T>(stage: string, work: () => Promise<T>): Promise<T>;
 }
 
 function stageClock(): StageClock {
   const timings: Array<{ stage: string; ms: number }> = [];
+  const timeUngrouped = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings.push({ stage, ms: Math.round(performance.now() - started) });
+    }
+  };
   return {
     timings,
-    async time<T>(stage: string, work: () => Promise<T>): Promise<T> {
-      const started = performance.now();
-      try {
-        return await core.group(stage, work);
-      } finally {
-        timings.push({ stage, ms: Math.round(performance.now() - started) });
-      }
-    },
+    timeUngrouped,
+    time: (stage, work) => timeUngrouped(stage, () => core.group(stage, work)),
   };
 }
 
@@ -82,7 +88,8 @@ async function release(inputs: Inputs, clock: StageClock, summary: SummaryData):
   }
   const outputDir = path.resolve(cwd, inputs.outputDir);
 
-  const go = await clock.time('Go toolchain', () =>
+  // setupGo opens its own log groups, and groups cannot nest.
+  const go = await clock.timeUngrouped('Go toolchain', () =>
     setupGo({
       workingDirectory: cwd,
       goVersion: inputs.goVersion,
@@ -106,6 +113,14 @@ async function release(inputs: Inputs, clock: StageClock, summary: SummaryData):
   await checkTargetsSupported(go.goBinary, inputs.targets);
   await checkMainPackage(go.goBinary, cwd, inputs.main);
   const binaryName = inputs.binaryName || (await defaultBinaryName(cwd, inputs.main));
+  const archivePlans = planArchives({
+    outputDir,
+    template: inputs.archiveNameTemplate,
+    binaryName,
+    version: releaseInfo.version,
+    format: inputs.archiveFormat,
+    targets: inputs.targets,
+  });
 
   const cacheState = inputs.cache
     ? await clock.time('Restore Go caches', () =>
@@ -143,7 +158,8 @@ async function release(inputs: Inputs, clock: StageClock, summary: SummaryData):
     parallelism: inputs.parallelism,
   });
 
-  const outcomes = await clock.time(`Build ${plans.length} targets`, () =>
+  // runBuilds prints one group per target.
+  const outcomes = await clock.timeUngrouped(`Build ${plans.length} targets`, () =>
     runBuilds(plans, inputs.parallelism, go.goBinary, cwd),
   );
   const artifacts: BuiltArtifact[] = [];
@@ -189,18 +205,19 @@ async function release(inputs: Inputs, clock: StageClock, summary: SummaryData):
 
   await clock.time('Archives and checksums', async () => {
     const extraFiles = await resolveExtraFiles(cwd, inputs.archiveFiles);
-    for (const artifact of artifacts) {
-      const target = inputs.targets.find((t) => t.id === artifact.target)!;
+    // Compression runs on libuv's thread pool, so archives are made concurrently, as many as builds.
+    await inPool(artifacts, inputs.parallelism, async (artifact) => {
+      const plan = archivePlans.find((p) => p.target.id === artifact.target)!;
       artifact.archive = await createArchive({
         binaryPath: artifact.path,
         binaryNameInArchive: path.basename(artifact.path),
-        target,
-        format: archiveFormatFor(inputs.archiveFormat, target),
+        target: plan.target,
+        format: plan.format,
         extraFiles,
-        outputPath: path.join(outputDir, renderArchiveName(inputs, binaryName, releaseInfo.version, target)),
+        outputPath: plan.outputPath,
         epoch: releaseInfo.epoch,
       });
-    }
+    });
     const checksums = await writeChecksums(
       outputDir,
       inputs.checksumsFile,

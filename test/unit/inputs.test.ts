@@ -44,16 +44,39 @@ describe('getInputs with the action.yml defaults', () => {
 
 describe('good inputs', () => {
   test.each<[Record<string, string>, (inputs: ReturnType<typeof getInputs>) => unknown, unknown]>([
-    [{ targets: 'linux/amd64\nlinux/arm/7' }, (i) => i.targets.map((t) => t.id), ['linux/amd64', 'linux/arm/v7']],
-    [{ ldflags: `-X 'main.msg=hello world' -X main.a="b c"` }, (i) => i.ldflags, ['-X', 'main.msg=hello world', '-X', 'main.a=b c']],
+    [
+      { targets: 'linux/amd64\nlinux/arm/7' },
+      (i) => i.targets.map((t) => t.id),
+      ['linux/amd64', 'linux/arm/v7'],
+    ],
+    [
+      { ldflags: `-X 'main.msg=hello world' -X main.a="b c"` },
+      (i) => i.ldflags,
+      ['-X', 'main.msg=hello world', '-X', 'main.a=b c'],
+    ],
     [{ 'build-tags': 'netgo osusergo' }, (i) => i.buildTags, ['netgo', 'osusergo']],
-    [{ 'build-env': 'GOFLAGS=-mod=mod\nGOEXPERIMENT=' }, (i) => i.buildEnv, [['GOFLAGS', '-mod=mod'], ['GOEXPERIMENT', '']]],
+    [
+      { 'build-env': 'GOFLAGS=-mod=mod\nGOEXPERIMENT=' },
+      (i) => i.buildEnv,
+      [
+        ['GOFLAGS', '-mod=mod'],
+        ['GOEXPERIMENT', ''],
+      ],
+    ],
     [{ parallelism: '3' }, (i) => i.parallelism, 3],
-    [{ 'smoke-targets': 'linux/arm64', targets: 'linux/amd64,linux/arm64' }, (i) => i.smokeTargets, { mode: 'list', targets: [{ goos: 'linux', goarch: 'arm64', variant: '', id: 'linux/arm64' }] }],
+    [
+      { 'smoke-targets': 'linux/arm64', targets: 'linux/amd64,linux/arm64' },
+      (i) => i.smokeTargets,
+      { mode: 'list', targets: [{ goos: 'linux', goarch: 'arm64', variant: '', id: 'linux/arm64' }] },
+    ],
     [{ 'health-body-regex': '"status":\\s*"ok"' }, (i) => i.healthBodyRegex?.test('{"status": "ok"}'), true],
     [{ 'smoke-args': '--addr 127.0.0.1:{port}' }, (i) => i.smokeArgs, ['--addr', '127.0.0.1:{port}']],
     [{ 'retention-days': '5' }, (i) => i.retentionDays, 5],
-    [{ image: 'ghcr.io/acme/app, docker.io/acme/app' }, (i) => i.image, ['ghcr.io/acme/app', 'docker.io/acme/app']],
+    [
+      { image: 'ghcr.io/acme/app, docker.io/acme/app' },
+      (i) => i.image,
+      ['ghcr.io/acme/app', 'docker.io/acme/app'],
+    ],
     [{ 'go-version': '1.26' }, (i) => i.goVersion, '1.26'],
     [{ 'go-version': 'oldstable' }, (i) => i.goVersion, 'oldstable'],
   ])('%j', (overrides, pick, expected) => {

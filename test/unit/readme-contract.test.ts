@@ -54,6 +54,7 @@ describe('README and action.yml agree', () => {
   });
 
   test('every input and output has a description in action.yml', () => {
-    for (const field of [...contract.inputs, ...contract.outputs]) expect(field.description, field.name).not.toBe('');
+    for (const field of [...contract.inputs, ...contract.outputs])
+      expect(field.description, field.name).not.toBe('');
   });
 });

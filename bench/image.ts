@@ -1,0 +1,337 @@
+// The image stage against the usual alternative, on the gin fixture, linux/amd64 + linux/arm64:
+//  (a) our stage: an image assembled from prebuilt binaries (buildx remote builder, push to a local registry),
+//      builder cache pruned before each run, no smoke test (one extra run with it, reported apart);
+//  (b) what a `FROM golang` builder stage does for arm64 under emulation: the linux/arm64 Go toolchain (from the
+//      module proxy) compiling the app under qemu-aarch64-static, each tool process emulated as binfmt_misc would;
+//  (c) native cross-compilation: GOARCH=arm64 go build on the runner.
+// Fresh GOCACHE for every compile (as in a clean builder stage); modules come from the warm module cache with
+// GOPROXY=off, so no run downloads anything. Also: image size against the binary's own size.
+// Needs scripts/e2e-env/install.sh. Emulation is slow: (b) runs once and stops at --emulated-timeout seconds; if it
+// hits that, the figure is a lower bound and the full time is extrapolated from the packages compiled so far.
+// Run: node --import tsx bench/image.ts [--runs 3] [--emulated-timeout 150]   (writes bench/results/image.json)
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import * as exec from '@actions/exec';
+import { buildImage } from '../src/image/image.js';
+import { getInputs } from '../src/inputs.js';
+import type { ReleaseInfo } from '../src/types.js';
+import { applyEnv, startE2eEnv, stopE2eEnv, type E2eEnv } from '../test/support/e2e-env.js';
+import { GIN_APP } from '../test/support/image-fixtures.js';
+import { readTar, RegistryClient, type IndexDoc, type ManifestDoc } from '../test/support/image-registry.js';
+import { setInputs } from '../test/support/inputs.js';
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    'emulated-timeout': { type: 'string', default: '150' },
+  },
+});
+const RUNS = Math.max(1, Number(args.runs));
+const EMULATED_TIMEOUT_MS = Math.max(10, Number(args['emulated-timeout'])) * 1000;
+const TOOLCHAIN = 'golang.org/toolchain@v0.0.1-go1.26.8.linux-arm64';
+const RELEASE: ReleaseInfo = {
+  version: '1.2.3',
+  commit: '3f2a9c1d4e5b6a7980112233445566778899aabb',
+  date: '2024-05-01T10:00:00Z',
+  epoch: Date.parse('2024-05-01T10:00:00Z') / 1000,
+  ref: 'refs/tags/v1.2.3',
+};
+
+interface Stats {
+  median: number;
+  min: number;
+  max: number;
+  runs: number[];
+}
+
+function stats(values: number[]): Stats {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    median: sorted[Math.floor(sorted.length / 2)]!,
+    min: sorted[0]!,
+    max: sorted.at(-1)!,
+    runs: values,
+  };
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const show = (s: Stats): string =>
+  `median ${seconds(s.median)} (min ${seconds(s.min)}, max ${seconds(s.max)}, n=${s.runs.length})`;
+const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+
+async function quietly<T>(work: () => Promise<T>): Promise<T> {
+  // The stage logs every buildx step; keep the benchmark's output to its figures (and show the log on failure).
+  const write = process.stdout.write;
+  const captured: string[] = [];
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    captured.push(chunk.toString());
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    return await work();
+  } catch (error) {
+    process.stdout.write = write;
+    process.stdout.write(captured.join('').split('\n').slice(-40).join('\n'));
+    throw error;
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
+interface CompileRun {
+  ms: number;
+  /** Packages compiled (lines of `go build -v`). */
+  packages: number;
+  finished: boolean;
+}
+
+/** Runs a compile with a fresh GOCACHE; kills its process group at `timeoutMs`. */
+function compile(
+  command: string,
+  commandArgs: string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<CompileRun> {
+  return new Promise((resolve, reject) => {
+    void fs.mkdtemp(path.join(os.tmpdir(), 'gin-release-bench-gocache-')).then((gocache) => {
+      const started = performance.now();
+      const child = spawn(command, commandArgs, {
+        cwd: GIN_APP,
+        env: { ...(process.env as Record<string, string>), ...env, GOCACHE: gocache },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
+      let packages = 0;
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const lines = stderr.split('\n');
+        stderr = lines.pop()!;
+        packages += lines.filter((line) => /^[\w./-]+$/.test(line.trim())).length;
+      });
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          // Gone already.
+        }
+      }, timeoutMs);
+      child.once('error', reject);
+      child.once('close', (code) => {
+        clearTimeout(timer);
+        const ms = Math.round(performance.now() - started);
+        void fs.rm(gocache, { recursive: true, force: true }).then(() => {
+          if (!timedOut && code !== 0)
+            reject(new Error(`${command} ${commandArgs.join(' ')} failed (${code}): ${stderr}`));
+          else resolve({ ms, packages, finished: !timedOut });
+        });
+      });
+    }, reject);
+  });
+}
+
+const GO_ENV = {
+  CGO_ENABLED: '0',
+  GOOS: 'linux',
+  GOPROXY: 'off',
+  GOFLAGS: '-mod=readonly -buildvcs=false',
+  GOTOOLCHAIN: 'local',
+};
+const buildArgs = (out: string): string[] => ['build', '-v', '-trimpath', '-ldflags=-s -w', '-o', out, '.'];
+
+const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'gin-release-bench-image-'));
+let env: E2eEnv | undefined;
+let restoreEnv: (() => void) | undefined;
+try {
+  console.log('Warming the module cache and fetching the linux/arm64 Go toolchain from the module proxy...');
+  await exec.exec('go', ['mod', 'download'], { cwd: GIN_APP, silent: true });
+  const download = await exec.getExecOutput('go', ['mod', 'download', '-json', TOOLCHAIN], { silent: true });
+  const zip = (JSON.parse(download.stdout) as { Zip: string }).Zip;
+  await exec.exec('unzip', ['-q', zip, '-d', path.join(scratch, 'toolchain')], { silent: true });
+  const goroot = path.join(scratch, 'toolchain', TOOLCHAIN);
+
+  // (c) native cross-compilation, and the amd64 binary our image also needs.
+  console.log(`(c) native GOARCH=arm64 go build, fresh GOCACHE, ${RUNS} runs...`);
+  const nativeArm64: CompileRun[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    nativeArm64.push(
+      await compile(
+        'go',
+        buildArgs(path.join(scratch, 'bin', 'arm64', 'gin-app')),
+        { ...GO_ENV, GOARCH: 'arm64' },
+        600_000,
+      ),
+    );
+  }
+  const nativeAmd64 = await compile(
+    'go',
+    buildArgs(path.join(scratch, 'bin', 'amd64', 'gin-app')),
+    { ...GO_ENV, GOARCH: 'amd64' },
+    600_000,
+  );
+  const nativeStats = stats(nativeArm64.map((r) => r.ms));
+  const packagesTotal = nativeArm64[0]!.packages;
+  console.log(`    ${show(nativeStats)}, ${packagesTotal} packages; amd64: ${seconds(nativeAmd64.ms)}`);
+
+  // (b) the arm64 toolchain under qemu-user.
+  console.log(
+    `(b) arm64 Go toolchain under qemu-aarch64-static, fresh GOCACHE, 1 run, stopped at ${seconds(EMULATED_TIMEOUT_MS)}...`,
+  );
+  const emulated = await compile(
+    'qemu-aarch64-static',
+    [
+      path.join(goroot, 'bin', 'go'),
+      'build',
+      '-toolexec',
+      'qemu-aarch64-static',
+      ...buildArgs(path.join(scratch, 'emulated', 'gin-app')).slice(1),
+    ],
+    { ...GO_ENV, GOARCH: 'arm64', GOROOT: goroot, GODEBUG: 'asyncpreemptoff=1' },
+    EMULATED_TIMEOUT_MS,
+  );
+  const emulatedEstimateMs = emulated.finished
+    ? emulated.ms
+    : Math.round((emulated.ms * packagesTotal) / Math.max(1, emulated.packages));
+  console.log(
+    emulated.finished
+      ? `    ${seconds(emulated.ms)} (${emulated.packages} packages)`
+      : `    stopped after ${seconds(emulated.ms)} with ${emulated.packages}/${packagesTotal} packages compiled; ` +
+          `full build estimated at ${seconds(emulatedEstimateMs)} (packages per second so far)`,
+  );
+
+  // (a) our stage.
+  env = await startE2eEnv();
+  restoreEnv = applyEnv(env.dockerEnv);
+  const registry = new RegistryClient(env.registry, env.user, env.password);
+  const stageOptions = (tag: string, smoke: boolean): Parameters<typeof buildImage>[0] => {
+    const restore = setInputs({
+      image: `${env!.registry}/bench/gin-app`,
+      targets: 'linux/amd64, linux/arm64',
+      tags: tag,
+      push: 'true',
+      'registry-username': env!.user,
+      'registry-password': env!.password,
+      builder: env!.builder,
+      'image-smoke-test': String(smoke),
+    });
+    try {
+      return {
+        inputs: getInputs(),
+        artifacts: [
+          { target: 'linux/amd64', path: path.join(scratch, 'bin', 'amd64', 'gin-app') },
+          { target: 'linux/arm64', path: path.join(scratch, 'bin', 'arm64', 'gin-app') },
+        ],
+        release: RELEASE,
+        binaryName: 'gin-app',
+        workingDirectory: GIN_APP,
+        source: { serverUrl: 'https://github.com', repository: 'example/gin-app' },
+      };
+    } finally {
+      restore();
+    }
+  };
+  console.log(
+    `(a) our image stage from prebuilt binaries, push to a local registry, pruned builder cache, ${RUNS} runs...`,
+  );
+  const stageRuns: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    await exec.exec('docker', ['buildx', 'prune', '--all', '--force', '--builder', env.builder], {
+      silent: true,
+    });
+    const started = performance.now();
+    await quietly(() => buildImage(stageOptions(`run${i}`, false)));
+    stageRuns.push(Math.round(performance.now() - started));
+  }
+  const stageStats = stats(stageRuns);
+  await exec.exec('docker', ['buildx', 'prune', '--all', '--force', '--builder', env.builder], {
+    silent: true,
+  });
+  const started = performance.now();
+  const withSmoke = await quietly(() => buildImage(stageOptions('smoke', true)));
+  const withSmokeMs = Math.round(performance.now() - started);
+  console.log(
+    `    ${show(stageStats)}; with the image smoke test: ${seconds(withSmokeMs)} (${withSmoke.smoke?.status})`,
+  );
+
+  // Sizes: what the registry stores and what unpacks, against the binary.
+  const repository = 'bench/gin-app';
+  const index = (await registry.manifest(repository, 'smoke')).body as IndexDoc;
+  const sizes = [];
+  for (const descriptor of index.manifests) {
+    const manifest = (await registry.manifest(repository, descriptor.digest)).body as ManifestDoc;
+    let unpacked = 0;
+    for (const layer of manifest.layers) {
+      for (const entry of readTar(await registry.blob(repository, layer.digest)))
+        unpacked += entry.data.length;
+    }
+    const arch = descriptor.platform!.architecture;
+    const binary = (await fs.stat(path.join(scratch, 'bin', arch, 'gin-app'))).size;
+    const compressed = manifest.layers.reduce((sum, layer) => sum + layer.size, 0);
+    sizes.push({
+      platform: `linux/${arch}`,
+      binaryBytes: binary,
+      layersCompressedBytes: compressed,
+      unpackedBytes: unpacked,
+    });
+    console.log(
+      `    linux/${arch}: binary ${mib(binary)}; image layers ${mib(compressed)} compressed, ${mib(unpacked)} unpacked ` +
+        `(${(unpacked / binary).toFixed(3)}x the binary; the rest is CA certificates and /etc files)`,
+    );
+  }
+
+  const ours = nativeStats.median + nativeAmd64.ms + stageStats.median;
+  const theirsLowerBound = nativeAmd64.ms + emulated.ms;
+  const theirsEstimate = nativeAmd64.ms + emulatedEstimateMs;
+  console.log('\nResults');
+  console.log(`  (c) native arm64 cross-compile:  ${show(nativeStats)}`);
+  console.log(
+    `  (b) emulated arm64 compile:      ${emulated.finished ? seconds(emulated.ms) : `> ${seconds(emulated.ms)} (estimate ${seconds(emulatedEstimateMs)})`}, n=1`,
+  );
+  console.log(
+    `      ratio (b)/(c):               ${emulated.finished ? '' : '>= '}${(emulated.ms / nativeStats.median).toFixed(1)}x${emulated.finished ? '' : `, estimate ${(emulatedEstimateMs / nativeStats.median).toFixed(1)}x`}`,
+  );
+  console.log(`  (a) image stage from binaries:   ${show(stageStats)}`);
+  console.log(`  ours, compile both + image:      ${seconds(ours)}`);
+  console.log(
+    `  builder-stage Dockerfile:        ${emulated.finished ? seconds(theirsEstimate) : `> ${seconds(theirsLowerBound)} (estimate ${seconds(theirsEstimate)})`} (amd64 native + arm64 emulated compile, image assembly not counted)`,
+  );
+
+  const result = {
+    machine: { cpus: os.availableParallelism(), loadavg: os.loadavg() },
+    runs: RUNS,
+    packages: packagesTotal,
+    nativeCrossCompileArm64Ms: nativeStats,
+    nativeCompileAmd64Ms: nativeAmd64.ms,
+    emulatedCompileArm64: {
+      ms: emulated.ms,
+      finished: emulated.finished,
+      packagesCompiled: emulated.packages,
+      estimatedFullMs: emulatedEstimateMs,
+      timeoutMs: EMULATED_TIMEOUT_MS,
+    },
+    ratioEmulatedToNative: {
+      measuredAtLeast: emulated.ms / nativeStats.median,
+      estimated: emulatedEstimateMs / nativeStats.median,
+    },
+    imageStageFromBinariesMs: stageStats,
+    imageStageWithSmokeTestMs: withSmokeMs,
+    oursTotalMs: ours,
+    builderStageTotalMs: { lowerBound: theirsLowerBound, estimate: theirsEstimate },
+    sizes,
+  };
+  await fs.mkdir(path.resolve(import.meta.dirname, 'results'), { recursive: true });
+  await fs.writeFile(
+    path.resolve(import.meta.dirname, 'results/image.json'),
+    `${JSON.stringify(result, null, 2)}\n`,
+  );
+  console.log('\nWrote bench/results/image.json');
+} finally {
+  restoreEnv?.();
+  await stopE2eEnv(env);
+  await fs.rm(scratch, { recursive: true, force: true });
+}

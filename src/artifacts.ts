@@ -1,0 +1,221 @@
+// Uploads the release files as workflow artifacts with @actions/artifact. Planning (names, grouping, compression)
+// is pure; uploadArtifacts does the talking to GitHub.
+import * as path from 'node:path';
+import * as core from '@actions/core';
+import { DefaultArtifactClient } from '@actions/artifact';
+import { targetSetHash } from './go/cache.js';
+import { InputError, type UploadMode } from './inputs.js';
+
+export interface UploadFile {
+  /** Absolute, or relative to rootDirectory. */
+  path: string;
+  /** The target the file belongs to (binary, archive); none for shared files such as the checksums. */
+  target?: string;
+}
+
+export interface UploadRequest {
+  files: UploadFile[];
+  /** The output folder: paths inside the artifacts are relative to it. */
+  rootDirectory: string;
+  mode: UploadMode;
+  /** The artifact-name input; '' for a name unique to this job and target set. */
+  name: string;
+  retentionDays?: number;
+}
+
+export interface PlannedUpload {
+  name: string;
+  /** Absolute paths. */
+  files: string[];
+  compressionLevel: number;
+}
+
+export interface UploadResult {
+  uploads: Array<{ name: string; id?: number; size?: number; digest?: string }>;
+  /** Why nothing was uploaded, when nothing was. */
+  skipped?: string;
+}
+
+export type Env = Record<string, string | undefined>;
+
+/** zlib's default, the one @actions/artifact uses when given none. */
+export const DEFAULT_COMPRESSION_LEVEL = 6;
+const ALREADY_COMPRESSED = /\.(tar\.gz|tgz|zip|gz|zst|xz|bz2|7z)$/i;
+// What @actions/artifact's validateArtifactName rejects.
+const FORBIDDEN_NAME_CHARS = ['"', ':', '<', '>', '|', '*', '?', '\r', '\n', '\\', '/'];
+// The client retries HTTP 5xx/429 itself (5 attempts with backoff) but gives up at once on connection errors.
+const NETWORK_ATTEMPTS = 2;
+const NETWORK_RETRY_DELAY_MS = 5_000;
+
+function sanitizeNamePart(part: string): string {
+  let clean = part.trim().toLowerCase();
+  for (const ch of FORBIDDEN_NAME_CHARS) clean = clean.split(ch).join('-');
+  return clean.replace(/\s+/g, '-').replace(/-{2,}/g, '-').replace(/^-|-$/g, '');
+}
+
+/**
+ * A name unique to this job and runner: job id, runner OS and arch, target-set hash. A JS action cannot see the
+ * matrix, so two matrix entries of one job with the same targets on the same OS/arch must set artifact-name.
+ */
+export function defaultArtifactName(targets: string[], env: Env): string {
+  const parts = [env['GITHUB_JOB'] || 'gin-release', env['RUNNER_OS'] || '', env['RUNNER_ARCH'] || ''];
+  return [...parts.filter((p) => p !== '').map(sanitizeNamePart), targetSetHash(targets, 8)].join('-');
+}
+
+function checkArtifactName(name: string): void {
+  const bad = FORBIDDEN_NAME_CHARS.filter((ch) => name.includes(ch));
+  if (bad.length > 0) {
+    throw new InputError(
+      'artifact-name',
+      name,
+      `It contains ${bad.map((ch) => JSON.stringify(ch)).join(' ')}; not allowed: " : < > | * ? \\ / and line breaks.`,
+    );
+  }
+}
+
+/** Level 0 when the target files are all archives already (deflating them again only costs time). */
+export function compressionLevelFor(files: UploadFile[]): number {
+  const targeted = files.filter((f) => f.target !== undefined);
+  const deciding = targeted.length > 0 ? targeted : files;
+  return deciding.length > 0 && deciding.every((f) => ALREADY_COMPRESSED.test(f.path))
+    ? 0
+    : DEFAULT_COMPRESSION_LEVEL;
+}
+
+/** Which artifacts to upload with which files. Pure: env is only read for the default name. */
+export function planUploads(req: UploadRequest, env: Env): PlannedUpload[] {
+  if (req.files.length === 0) return [];
+  const root = path.resolve(req.rootDirectory);
+  const absolute = req.files.map((f) => {
+    const resolved = path.resolve(root, f.path);
+    if (resolved !== root && !resolved.startsWith(root + path.sep)) {
+      throw new Error(`Cannot upload ${resolved}: it is outside the output folder ${root}`);
+    }
+    return { ...f, path: resolved };
+  });
+
+  const targets = absolute.flatMap((f) => (f.target === undefined ? [] : [f.target]));
+  if (req.name !== '') checkArtifactName(req.name);
+  const base = req.name !== '' ? req.name : defaultArtifactName(targets, env);
+
+  if (req.mode === 'single') {
+    return [
+      { name: base, files: absolute.map((f) => f.path), compressionLevel: compressionLevelFor(absolute) },
+    ];
+  }
+
+  const groups = new Map<string, UploadFile[]>();
+  for (const file of absolute) {
+    const key = file.target ?? '';
+    groups.set(key, [...(groups.get(key) ?? []), file]);
+  }
+  const plans: PlannedUpload[] = [];
+  for (const [target, files] of groups) {
+    if (target === '') continue;
+    plans.push({
+      name: `${base}-${sanitizeNamePart(target.replace(/\//g, '-'))}`,
+      files: files.map((f) => f.path),
+      compressionLevel: compressionLevelFor(files),
+    });
+  }
+  const shared = groups.get('');
+  if (shared) {
+    plans.push({
+      name: `${base}-checksums`,
+      files: shared.map((f) => f.path),
+      compressionLevel: DEFAULT_COMPRESSION_LEVEL,
+    });
+  }
+  return plans;
+}
+
+export type UploadAvailability =
+  { available: true } | { available: false; level: 'notice' | 'warning'; reason: string };
+
+/** Whether this run can reach GitHub's artifact service at all. Pure. */
+export function uploadAvailability(env: Env): UploadAvailability {
+  if (!env['ACTIONS_RUNTIME_TOKEN'] || !env['ACTIONS_RESULTS_URL']) {
+    return {
+      available: false,
+      level: 'notice',
+      reason: 'not running in GitHub Actions (ACTIONS_RUNTIME_TOKEN or ACTIONS_RESULTS_URL is not set)',
+    };
+  }
+  let host: string;
+  try {
+    host = new URL(env['GITHUB_SERVER_URL'] || 'https://github.com').hostname.toLowerCase();
+  } catch {
+    host = '';
+  }
+  // The same test @actions/artifact applies: it refuses to upload anywhere else (GitHub Enterprise Server).
+  if (host !== 'github.com' && !host.endsWith('.ghe.com') && !host.endsWith('.localhost')) {
+    return {
+      available: false,
+      level: 'warning',
+      reason: `workflow artifacts through @actions/artifact v2+ are not supported on GitHub Enterprise Server (${host || 'unknown server'})`,
+    };
+  }
+  return { available: true };
+}
+
+/**
+ * A NetworkError of the client (ECONNRESET, ETIMEDOUT, ...): thrown as is by the blob upload, wrapped into
+ * "Failed to <Method>: Unable to make request: <code>" by its Twirp calls.
+ */
+function isConnectionError(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error.name === 'NetworkError' || /Unable to make request: E[A-Z]+/.test(error.message))
+  );
+}
+
+/** Uploads the planned artifacts one after another; throws naming the artifact that failed and where the files are. */
+export async function uploadArtifacts(req: UploadRequest): Promise<UploadResult> {
+  const root = path.resolve(req.rootDirectory);
+  const availability = uploadAvailability(process.env);
+  if (!availability.available) {
+    const message = `Artifact upload skipped: ${availability.reason}. The files are in ${root}.`;
+    if (availability.level === 'notice') core.notice(message);
+    else core.warning(message);
+    return { uploads: [], skipped: availability.reason };
+  }
+  const plans = planUploads(req, process.env);
+  if (plans.length === 0) {
+    core.info('Artifact upload: no files to upload.');
+    return { uploads: [], skipped: 'no files to upload' };
+  }
+
+  const client = new DefaultArtifactClient();
+  const uploads: UploadResult['uploads'] = [];
+  for (const plan of plans) {
+    core.info(
+      `Uploading artifact ${plan.name}: ${plan.files.length} file(s), compression level ${plan.compressionLevel}`,
+    );
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await client.uploadArtifact(plan.name, plan.files, root, {
+          compressionLevel: plan.compressionLevel,
+          ...(req.retentionDays !== undefined ? { retentionDays: req.retentionDays } : {}),
+        });
+        uploads.push({ name: plan.name, id: response.id, size: response.size, digest: response.digest });
+        core.info(`Uploaded artifact ${plan.name} (id ${response.id}, ${response.size ?? 0} bytes)`);
+        break;
+      } catch (error) {
+        if (isConnectionError(error) && attempt < NETWORK_ATTEMPTS) {
+          core.info(
+            `Uploading artifact ${plan.name} lost its connection (${(error as Error).message.split('\n')[0]}); retrying in ${NETWORK_RETRY_DELAY_MS / 1000} s`,
+          );
+          await new Promise((resolve) => setTimeout(resolve, NETWORK_RETRY_DELAY_MS));
+          continue;
+        }
+        const before =
+          uploads.length > 0 ? ` Uploaded before the failure: ${uploads.map((u) => u.name).join(', ')}.` : '';
+        throw new Error(
+          `Uploading artifact ${plan.name} failed: ${(error as Error).message}. The files are still in the output folder ${root}.${before}`,
+          { cause: error },
+        );
+      }
+    }
+  }
+  return { uploads };
+}

@@ -1,0 +1,280 @@
+// Release archives: which format a target gets, what goes in it, where it is written. The archive layout is flat:
+// the binary and the extra files sit at the archive root under their base names (goreleaser's default), so
+// `tar -xzf app.tar.gz` or `unzip app.zip` puts `app` in the current folder.
+import { createWriteStream } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import * as glob from '@actions/glob';
+import { renderTemplate, templateValues } from '../build/compile.js';
+import { InputError, type ArchiveFormat } from '../inputs.js';
+import type { ArchiveInfo, Target } from '../types.js';
+import { sha256File } from '../util/hash.js';
+import { pinGzipOsByte, tarChunks } from './tar.js';
+import { COMPRESSION_LEVEL, zipChunks } from './zip.js';
+
+/** True when `candidate` is below `folder` (not `folder` itself); `..name` is a name, not a way up. Pure. */
+export function isInside(folder: string, candidate: string): boolean {
+  const relative = path.relative(folder, candidate);
+  return (
+    relative !== '' &&
+    relative !== '..' &&
+    !relative.startsWith(`..${path.sep}`) &&
+    !path.isAbsolute(relative)
+  );
+}
+
+export type ResolvedArchiveFormat = 'tar.gz' | 'zip' | 'none';
+
+/** One file inside an archive: its name at the archive root, where its bytes come from, and its Unix mode. */
+export interface ArchiveEntry {
+  name: string;
+  source: string;
+  mode: number;
+}
+
+export interface ArchiveRequest {
+  binaryPath: string;
+  /** Plain file name of the binary inside the archive, e.g. `gin-app` or `gin-app.exe`. */
+  binaryNameInArchive: string;
+  target: Target;
+  format: ResolvedArchiveFormat;
+  /** Absolute paths, as resolveExtraFiles returns them. */
+  extraFiles: string[];
+  /** Archive path without its extension. */
+  outputPath: string;
+  /** Unix seconds used as every entry's mtime (the commit time), so archives do not depend on when they were built. */
+  epoch: number;
+}
+
+export const BINARY_MODE = 0o755;
+export const EXTRA_FILE_MODE = 0o644;
+
+/** `auto` means zip for Windows (what Windows users open) and tar.gz elsewhere (keeps the exec bit everywhere). Pure. */
+export function archiveFormatFor(format: ArchiveFormat, target: Target): ResolvedArchiveFormat {
+  if (format === 'auto') return target.goos === 'windows' ? 'zip' : 'tar.gz';
+  return format;
+}
+
+export function archiveExtension(format: ResolvedArchiveFormat): string {
+  return format === 'none' ? '' : `.${format}`;
+}
+
+/** Orders names by their UTF-8 bytes, like `LC_ALL=C sort` and `tar --sort=name`, whatever the locale. */
+export function compareByteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/**
+ * Absolute archive path, without extension, for one target: archive-name-template filled in by the same renderer
+ * as binary-template. Slashes inside values (a version from a tag like `release/1.2`) become `-`, so only the
+ * template's own text can create folders; the result must stay inside outputDir. Pure.
+ */
+export function archiveOutputPath(
+  outputDir: string,
+  template: string,
+  binaryName: string,
+  version: string,
+  target: Target,
+): string {
+  const values = Object.fromEntries(
+    Object.entries(templateValues(target, binaryName, version)).map(([key, value]) => [
+      key,
+      value.replace(/[/\\]/g, '-'),
+    ]),
+  );
+  const rendered = renderTemplate(template, values);
+  const resolved = path.resolve(outputDir, rendered);
+  if (rendered.trim() === '' || !isInside(outputDir, resolved)) {
+    throw new InputError(
+      'archive-name-template',
+      template,
+      `For ${target.id} it renders to "${rendered}", which is not a file path inside output-dir.`,
+    );
+  }
+  return resolved;
+}
+
+export interface ArchivePlan {
+  target: Target;
+  format: ResolvedArchiveFormat;
+  /** Without extension; '' for format none (the binary is shipped where it was built). */
+  outputPath: string;
+}
+
+/** Format and path of every target's archive; two targets writing the same archive file is an error. Pure. */
+export function planArchives(options: {
+  outputDir: string;
+  template: string;
+  binaryName: string;
+  version: string;
+  format: ArchiveFormat;
+  targets: readonly Target[];
+}): ArchivePlan[] {
+  const claimed = new Map<string, string>();
+  return options.targets.map((target) => {
+    const format = archiveFormatFor(options.format, target);
+    if (format === 'none') return { target, format, outputPath: '' };
+    const outputPath = archiveOutputPath(
+      options.outputDir,
+      options.template,
+      options.binaryName,
+      options.version,
+      target,
+    );
+    const file = outputPath + archiveExtension(format);
+    const other = claimed.get(file);
+    if (other !== undefined) {
+      throw new InputError(
+        'archive-name-template',
+        options.template,
+        `${other} and ${target.id} both render to "${path.relative(options.outputDir, file)}"; add {os}, {arch} and {variant} (or {target}).`,
+      );
+    }
+    claimed.set(file, target.id);
+    return { target, format, outputPath };
+  });
+}
+
+/** The archive's entries sorted by name; two files that would land on the same name are an error. Pure. */
+export function planArchiveEntries(
+  binaryPath: string,
+  binaryNameInArchive: string,
+  extraFiles: readonly string[],
+): ArchiveEntry[] {
+  if (binaryNameInArchive === '' || /[/\\]/.test(binaryNameInArchive)) {
+    throw new Error(`binary name in archive "${binaryNameInArchive}" must be a plain file name`);
+  }
+  const entries: ArchiveEntry[] = [{ name: binaryNameInArchive, source: binaryPath, mode: BINARY_MODE }];
+  const byName = new Map([[binaryNameInArchive, binaryPath]]);
+  for (const file of extraFiles) {
+    const name = path.basename(file);
+    const earlier = byName.get(name);
+    if (earlier !== undefined) {
+      throw new Error(
+        `archive-files: ${file} and ${earlier} would both be "${name}" at the archive root; narrow the patterns`,
+      );
+    }
+    byName.set(name, file);
+    entries.push({ name, source: file, mode: EXTRA_FILE_MODE });
+  }
+  return entries.sort((a, b) => compareByteOrder(a.name, b.name));
+}
+
+/** Makes a literal path safe to prefix a glob pattern with, the way @actions/glob escapes literals itself. */
+function escapeGlobLiteral(literal: string): string {
+  const escaped = process.platform === 'win32' ? literal : literal.replace(/\\/g, '\\\\');
+  return escaped.replace(/\[/g, '[[]').replace(/\?/g, '[?]').replace(/\*/g, '[*]');
+}
+
+/**
+ * Files matched by `patterns` (globs relative to workingDirectory, `!` to exclude), sorted and without duplicates.
+ * A pattern matching nothing is skipped. A pattern, or a symbolic link, reaching outside workingDirectory is an
+ * error: whatever matches is shipped to users.
+ */
+export async function resolveExtraFiles(
+  workingDirectory: string,
+  patterns: readonly string[],
+): Promise<string[]> {
+  const root = path.resolve(workingDirectory);
+  const absolutePatterns: string[] = [];
+  for (const raw of patterns) {
+    const trimmed = raw.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const negated = /^!+/.exec(trimmed)?.[0] ?? '';
+    const pattern = trimmed.slice(negated.length);
+    if (
+      path.isAbsolute(pattern) ||
+      path.win32.isAbsolute(pattern) ||
+      !isInside(root, path.resolve(root, pattern))
+    ) {
+      throw new InputError(
+        'archive-files',
+        raw,
+        'Allowed: glob patterns for files inside working-directory.',
+      );
+    }
+    absolutePatterns.push(negated + path.join(escapeGlobLiteral(root), pattern));
+  }
+  if (absolutePatterns.length === 0) return [];
+
+  const globber = await glob.create(absolutePatterns.join('\n'), {
+    followSymbolicLinks: true,
+    implicitDescendants: false,
+    matchDirectories: false,
+    omitBrokenSymbolicLinks: true,
+  });
+  const realRoot = await fs.realpath(root);
+  const files = new Set<string>();
+  for (const match of await globber.glob()) {
+    const real = await fs.realpath(match);
+    if (!isInside(realRoot, real)) {
+      throw new InputError(
+        'archive-files',
+        path.relative(root, match),
+        `It links to ${real}, outside working-directory.`,
+      );
+    }
+    if ((await fs.stat(real)).isFile()) files.add(path.resolve(match));
+  }
+  return [...files].sort(compareByteOrder);
+}
+
+/** Writes `finalPath` through a temporary file, so a failed or interrupted write never leaves a partial archive. */
+async function writeAtomically(
+  finalPath: string,
+  write: (sink: NodeJS.WritableStream) => Promise<void>,
+): Promise<void> {
+  await fs.mkdir(path.dirname(finalPath), { recursive: true });
+  const partial = `${finalPath}.partial-${process.pid}`;
+  const file = createWriteStream(partial);
+  try {
+    await write(file);
+    await fs.rename(partial, finalPath);
+  } catch (error) {
+    file.destroy();
+    await fs.rm(partial, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Writes the archive for one binary and returns its path, size and SHA-256. With format `none` nothing is
+ * written and the bare binary's own path, size and hash are returned.
+ */
+export async function createArchive(request: ArchiveRequest): Promise<ArchiveInfo> {
+  if (request.format === 'none') {
+    const { size } = await fs.stat(request.binaryPath);
+    return { path: request.binaryPath, size, sha256: await sha256File(request.binaryPath) };
+  }
+  if (!Number.isSafeInteger(request.epoch) || request.epoch < 0) {
+    throw new Error(`archive mtime ${request.epoch} is not a Unix time in seconds >= 0`);
+  }
+  const entries = planArchiveEntries(request.binaryPath, request.binaryNameInArchive, request.extraFiles);
+  const finalPath = request.outputPath + archiveExtension(request.format);
+  try {
+    await writeAtomically(finalPath, async (sink) => {
+      if (request.format === 'zip') {
+        await pipeline(Readable.from(zipChunks(entries, request.epoch), { objectMode: false }), sink);
+      } else {
+        await pipeline(
+          Readable.from(tarChunks(entries, request.epoch), { objectMode: false }),
+          createGzip({ level: COMPRESSION_LEVEL }),
+          pinGzipOsByte,
+          sink,
+        );
+      }
+    });
+    const { size } = await fs.stat(finalPath);
+    return { path: finalPath, size, sha256: await sha256File(finalPath) };
+  } catch (error) {
+    throw new Error(
+      `Creating ${path.basename(finalPath)} for ${request.target.id} failed: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}

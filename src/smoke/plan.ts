@@ -1,0 +1,320 @@
+// What the smoke stage runs, where and how: pure decisions, no processes, no files.
+import * as path from 'node:path';
+import type { Inputs, SmokeTargets } from '../inputs.js';
+import type { Target } from '../types.js';
+
+/** How the smoke stage runs one binary. */
+export interface SmokeOptions {
+  healthPath: string;
+  healthStatus: number;
+  healthBodyRegex: RegExp | null;
+  /** Extra environment for the binary; `{port}` in values is replaced by the chosen port. */
+  env: Array<[string, string]>;
+  /** Arguments for the binary; `{port}` is replaced by the chosen port. */
+  args: string[];
+  readyTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  /** Health poll schedule; defaults to DEFAULT_POLL. */
+  poll?: PollSchedule;
+}
+
+/** One start of a process: the exact argv and environment, for the given port. */
+export interface SmokeLaunch {
+  command: string;
+  args: string[];
+  /** Added to the action's own environment (minus its INPUT_* and ACTIONS_* variables). */
+  env: Record<string, string>;
+  /** How it runs, for logs and the result: 'native', 'qemu-aarch64-static', 'docker', ... */
+  runner: string;
+  /** Further attempts, each with a fresh port, when an attempt fails (emulators are flaky). */
+  retries: number;
+  /**
+   * False when the started process only relays to the real server (`docker run`), so its own sockets say nothing
+   * about where the server listens.
+   */
+  inspectSockets?: boolean;
+  /** Runs after the process is gone, whatever the outcome (e.g. `docker rm -f` of a named container). */
+  cleanup?: () => Promise<void>;
+}
+
+/** An emulator the runner has for a GOARCH. */
+export interface Emulator {
+  /** 'qemu': run `path binary args`; 'binfmt': the kernel runs the foreign binary through `path` by itself. */
+  kind: 'qemu' | 'binfmt';
+  path: string;
+}
+
+export interface HostPlatform {
+  platform: NodeJS.Platform;
+  /** `process.arch` spelling: x64, arm64, ia32, arm, ... */
+  arch: string;
+  /** x86 CPU feature flags (from /proc/cpuinfo); null when unknown, which lets every amd64 level run. */
+  cpuFlags?: ReadonlySet<string> | null;
+}
+
+export interface SmokeStep {
+  target: Target;
+  /** 'fail': the user asked for this target explicitly and it cannot run here. */
+  action: 'run' | 'skip' | 'fail';
+  emulator?: Emulator;
+  reason?: string;
+}
+
+export interface PollSchedule {
+  firstMs: number;
+  factor: number;
+  maxMs: number;
+}
+
+/**
+ * Go binaries listen within milliseconds natively and within about a second under qemu: poll early, grow a little,
+ * and stay at 100 ms, since a refused connection to 127.0.0.1 costs next to nothing.
+ */
+export const DEFAULT_POLL: PollSchedule = { firstMs: 20, factor: 1.5, maxMs: 100 };
+
+/** Delay before health poll number `attempt` (0-based), counted from the previous poll's end. */
+export function pollDelay(attempt: number, schedule: PollSchedule = DEFAULT_POLL): number {
+  return Math.min(schedule.maxMs, Math.round(schedule.firstMs * schedule.factor ** attempt));
+}
+
+/** Replaces every `{port}` in `text`. */
+export function substitutePort(text: string, port: number): string {
+  return text.replaceAll('{port}', String(port));
+}
+
+const GOOS_OF_PLATFORM: Partial<Record<NodeJS.Platform, string>> = {
+  linux: 'linux',
+  darwin: 'darwin',
+  win32: 'windows',
+  freebsd: 'freebsd',
+  openbsd: 'openbsd',
+  netbsd: 'netbsd',
+  aix: 'aix',
+  sunos: 'solaris',
+};
+
+const GOARCH_OF_NODE_ARCH: Record<string, string> = {
+  x64: 'amd64',
+  arm64: 'arm64',
+  ia32: '386',
+  arm: 'arm',
+  riscv64: 'riscv64',
+  // Node only exists for little-endian 64-bit POWER on Linux and names it ppc64.
+  ppc64: 'ppc64le',
+  s390x: 's390x',
+  loong64: 'loong64',
+  mips: 'mips',
+  mipsel: 'mipsle',
+};
+
+/** The runner's platform in Go's spelling, e.g. linux/amd64. */
+export function hostId(host: HostPlatform): string {
+  return `${GOOS_OF_PLATFORM[host.platform] ?? host.platform}/${GOARCH_OF_NODE_ARCH[host.arch] ?? host.arch}`;
+}
+
+/** qemu-user's name for each GOARCH (the `qemu-<name>-static` binaries and `qemu-<name>` binfmt_misc entries). */
+export const QEMU_ARCH: Record<string, string> = {
+  amd64: 'x86_64',
+  '386': 'i386',
+  arm64: 'aarch64',
+  arm: 'arm',
+  riscv64: 'riscv64',
+  ppc64le: 'ppc64le',
+  ppc64: 'ppc64',
+  s390x: 's390x',
+  mips: 'mips',
+  mipsle: 'mipsel',
+  mips64: 'mips64',
+  mips64le: 'mips64el',
+  loong64: 'loongarch64',
+};
+
+// x86-64 micro-architecture levels as Go's GOAMD64 defines them, in /proc/cpuinfo flag names (lzcnt is `abm`).
+const AMD64_LEVEL_FLAGS: Record<string, string[]> = {
+  v1: [],
+  v2: ['cx16', 'lahf_lm', 'popcnt', 'pni', 'sse4_1', 'sse4_2', 'ssse3'],
+  v3: [
+    'cx16',
+    'lahf_lm',
+    'popcnt',
+    'pni',
+    'sse4_1',
+    'sse4_2',
+    'ssse3',
+    'avx',
+    'avx2',
+    'bmi1',
+    'bmi2',
+    'f16c',
+    'fma',
+    'abm',
+    'movbe',
+    'xsave',
+  ],
+  v4: [
+    'cx16',
+    'lahf_lm',
+    'popcnt',
+    'pni',
+    'sse4_1',
+    'sse4_2',
+    'ssse3',
+    'avx',
+    'avx2',
+    'bmi1',
+    'bmi2',
+    'f16c',
+    'fma',
+    'abm',
+    'movbe',
+    'xsave',
+    'avx512f',
+    'avx512bw',
+    'avx512cd',
+    'avx512dq',
+    'avx512vl',
+  ],
+};
+
+/** CPU flags a GOAMD64 level needs that this CPU lacks; empty when it can run (or when the flags are unknown). */
+export function missingCpuFlags(target: Target, cpuFlags: ReadonlySet<string> | null | undefined): string[] {
+  if (target.goarch !== 'amd64' || !cpuFlags) return [];
+  return (AMD64_LEVEL_FLAGS[target.variant || 'v1'] ?? []).filter((flag) => !cpuFlags.has(flag));
+}
+
+/** Whether the runner executes the target's binaries itself, and if not, why. */
+function nativeVerdict(
+  target: Target,
+  host: HostPlatform,
+): { native: true } | { native: false; why: string } {
+  const goos = GOOS_OF_PLATFORM[host.platform];
+  const goarch = GOARCH_OF_NODE_ARCH[host.arch];
+  // 64-bit x86 Linux and Windows still run 32-bit x86 code; macOS dropped it.
+  const sameArch =
+    target.goarch === goarch || (target.goarch === '386' && goarch === 'amd64' && goos !== 'darwin');
+  if (target.goos !== goos || !sameArch) {
+    return { native: false, why: `cannot run ${target.id} on ${hostId(host)}` };
+  }
+  const missing = missingCpuFlags(target, host.cpuFlags);
+  if (missing.length > 0) {
+    return {
+      native: false,
+      why: `this runner's CPU lacks ${missing.join(', ')}, which GOAMD64=${target.variant} needs`,
+    };
+  }
+  return { native: true };
+}
+
+/** How each target would run here, ignoring the mode: natively, under an emulator, or not at all (with why). */
+function runnability(
+  target: Target,
+  host: HostPlatform,
+  emulators: ReadonlyMap<string, Emulator>,
+):
+  | { how: 'native' }
+  | { how: 'emulated'; emulator: Emulator }
+  | { how: 'no'; why: string; emulatable: boolean } {
+  const verdict = nativeVerdict(target, host);
+  if (verdict.native) return { how: 'native' };
+  const differentArch = target.goarch !== GOARCH_OF_NODE_ARCH[host.arch];
+  const emulatable =
+    target.goos === 'linux' && host.platform === 'linux' && differentArch && target.goarch in QEMU_ARCH;
+  if (!emulatable) return { how: 'no', why: verdict.why, emulatable: false };
+  const emulator = emulators.get(target.goarch);
+  if (emulator) return { how: 'emulated', emulator };
+  return {
+    how: 'no',
+    why: `no emulator for ${target.id}: install qemu-user-static (it provides qemu-${QEMU_ARCH[target.goarch]}-static)`,
+    emulatable: true,
+  };
+}
+
+/**
+ * Decides, per built target, whether the smoke stage runs it and how. `auto` runs what the runner can run (natively
+ * or under qemu-user) and skips the rest with a reason; `native` runs only the runner's own platform; an explicit
+ * list fails the targets it names that cannot run here, because the user asked for them.
+ */
+export function planSmoke(
+  targets: Target[],
+  mode: SmokeTargets,
+  host: HostPlatform,
+  emulators: ReadonlyMap<string, Emulator>,
+): SmokeStep[] {
+  const listed = mode.mode === 'list' ? new Set(mode.targets.map((t) => t.id)) : null;
+  return targets.map((target): SmokeStep => {
+    if (mode.mode === 'none') return { target, action: 'skip', reason: 'smoke-targets is none' };
+    if (listed && !listed.has(target.id))
+      return { target, action: 'skip', reason: 'not listed in smoke-targets' };
+    const how = runnability(target, host, emulators);
+    if (how.how === 'native') return { target, action: 'run' };
+    if (how.how === 'emulated') {
+      if (mode.mode === 'native') {
+        return {
+          target,
+          action: 'skip',
+          reason: `smoke-targets is native and ${target.id} needs an emulator`,
+        };
+      }
+      return { target, action: 'run', emulator: how.emulator };
+    }
+    if (listed) return { target, action: 'fail', reason: `listed in smoke-targets, but ${how.why}` };
+    if (mode.mode === 'native' && how.emulatable) {
+      return {
+        target,
+        action: 'skip',
+        reason: `smoke-targets is native and ${target.id} is not ${hostId(host)}`,
+      };
+    }
+    return { target, action: 'skip', reason: how.why };
+  });
+}
+
+/** The process that smoke-tests one built binary on `port`. */
+export function binaryLaunch(
+  binary: string,
+  emulator: Emulator | undefined,
+  options: SmokeOptions,
+  port: number,
+): SmokeLaunch {
+  const env: Record<string, string> = { PORT: String(port), BIND_ADDR: '127.0.0.1' };
+  for (const [key, value] of options.env) env[key] = substitutePort(value, port);
+  const args = options.args.map((arg) => substitutePort(arg, port));
+  if (!emulator) return { command: binary, args, env, runner: 'native', retries: 0 };
+  // Go's asynchronous preemption signals are known to crash or hang programs under qemu-user.
+  env['GODEBUG'] = env['GODEBUG'] ? `asyncpreemptoff=1,${env['GODEBUG']}` : 'asyncpreemptoff=1';
+  if (emulator.kind === 'binfmt') {
+    return { command: binary, args, env, runner: `binfmt_misc ${path.basename(emulator.path)}`, retries: 1 };
+  }
+  return {
+    command: emulator.path,
+    args: [binary, ...args],
+    env,
+    runner: path.basename(emulator.path),
+    retries: 1,
+  };
+}
+
+/** The smoke options the inputs describe. */
+export function smokeOptionsFromInputs(inputs: Inputs): SmokeOptions {
+  return {
+    healthPath: inputs.healthPath,
+    healthStatus: inputs.healthStatus,
+    healthBodyRegex: inputs.healthBodyRegex,
+    env: inputs.smokeEnv,
+    args: inputs.smokeArgs,
+    readyTimeoutMs: inputs.readyTimeoutSeconds * 1000,
+    shutdownTimeoutMs: inputs.shutdownTimeoutSeconds * 1000,
+  };
+}
+
+// Variables that belong to the action, not to the binary: inputs (a registry password among them) and runner tokens.
+const PRIVATE_ENV = /^(INPUT_|ACTIONS_)/i;
+
+/** The environment a started binary sees: the runner's, minus the action's private variables, plus `extra`. */
+export function childEnv(base: NodeJS.ProcessEnv, extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(base)) {
+    if (value !== undefined && !PRIVATE_ENV.test(key)) env[key] = value;
+  }
+  return { ...env, ...extra };
+}

@@ -1,0 +1,193 @@
+// The job summary: one Markdown page per run, with a row per target. Rendering is pure; writing it is an optional
+// extra, so a failure there is a warning and never fails the release.
+import * as path from 'node:path';
+import * as core from '@actions/core';
+import type { BuiltArtifact, GoSource, SmokeResult } from './types.js';
+
+export interface SummaryData {
+  goVersion: string;
+  goSource: GoSource;
+  version: string;
+  commit: string;
+  artifacts: BuiltArtifact[];
+  stageTimings: Array<{ stage: string; ms: number }>;
+  cache?: { hit: 'exact' | 'partial' | 'miss' | 'skipped' | 'error'; key?: string; detail?: string };
+  uploads?: Array<{ name: string; id?: number; size?: number }>;
+  uploadSkippedReason?: string;
+  image?: { refs: string[]; digest?: string; platforms: string[]; pushed: boolean };
+  failures: string[];
+}
+
+/** 7.4 MiB style sizes, binary units. Pure. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** 412 ms, 3.2 s, 2 min 5 s. Pure. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
+/**
+ * Text that is safe inside a table cell or list item: HTML and Markdown specials escaped, `|` escaped (GFM splits
+ * cells on it even inside code spans), line breaks as <br>. Pure.
+ */
+export function escapeCell(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*[\]~|])/g, '\\$1')
+    .replace(/\r?\n/g, '<br>');
+}
+
+/** A code span for identifiers (hashes, digests, refs); anything with other characters is escaped text instead. */
+function code(text: string): string {
+  return /^[\w.:@/+-]+$/.test(text) ? `\`${text}\`` : escapeCell(text);
+}
+
+const GO_SOURCE_TEXT: Record<GoSource, string> = {
+  runner: 'already on the runner',
+  'tool-cache': "from the runner's tool cache",
+  download: 'downloaded and verified',
+};
+
+const CACHE_TEXT: Record<NonNullable<SummaryData['cache']>['hit'], string> = {
+  exact: 'restored (exact key match)',
+  partial: 'restored (partial match from a restore key)',
+  miss: 'miss (nothing to restore, saved after the build)',
+  skipped: 'skipped',
+  error: 'error',
+};
+
+function smokeCell(smoke: SmokeResult | undefined): string {
+  if (!smoke) return 'not run';
+  const under = smoke.runner && smoke.runner !== 'native' ? ` under ${smoke.runner}` : '';
+  if (smoke.status === 'passed') {
+    const ready = smoke.readyMs === undefined ? 'passed' : `passed in ${formatDuration(smoke.readyMs)}`;
+    const stopped = smoke.shutdownMs === undefined ? '' : `, stopped in ${formatDuration(smoke.shutdownMs)}`;
+    return escapeCell(`${ready}${stopped}${under}`);
+  }
+  return escapeCell(`${smoke.status}${under}${smoke.reason ? `: ${smoke.reason}` : ''}`);
+}
+
+function archiveCell(artifact: BuiltArtifact): string {
+  if (!artifact.archive) return 'none';
+  if (path.resolve(artifact.archive.path) === path.resolve(artifact.path)) return 'bare binary';
+  return `${escapeCell(path.basename(artifact.archive.path))} (${formatBytes(artifact.archive.size)})`;
+}
+
+/** A fenced block that the text cannot close early, whatever backticks it holds. */
+function fenced(text: string): string {
+  const longestRun = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(Math.max(3, longestRun + 1));
+  return `${fence}\n${text}\n${fence}`;
+}
+
+/** The whole summary as GitHub-flavoured Markdown. Pure. */
+export function renderSummary(data: SummaryData): string {
+  const out: string[] = [];
+  const commit = data.commit ? ` (${code(data.commit.slice(0, 7))})` : '';
+  out.push(`## Release ${escapeCell(data.version)}${commit}`, '');
+  out.push(`Go ${escapeCell(data.goVersion)}, ${GO_SOURCE_TEXT[data.goSource]}.`, '');
+
+  if (data.failures.length > 0) {
+    out.push('### Failures', '');
+    for (const failure of data.failures) {
+      const [first = '', ...rest] = failure.replace(/\s+$/, '').split(/\r?\n/);
+      out.push(`- ${escapeCell(first)}`);
+      if (rest.length > 0)
+        out.push(
+          '',
+          ...fenced(rest.join('\n'))
+            .split('\n')
+            .map((line) => `  ${line}`),
+        );
+    }
+    out.push('');
+  }
+
+  out.push('### Binaries', '');
+  if (data.artifacts.length === 0) {
+    out.push('No binaries were built.', '');
+  } else {
+    out.push(
+      '| Target | Size | SHA-256 | Static | Smoke test | Archive |',
+      '| --- | ---: | --- | --- | --- | --- |',
+    );
+    for (const a of data.artifacts) {
+      const sha = a.sha256 ? code(a.sha256.slice(0, 12)) : 'unknown';
+      out.push(
+        `| ${escapeCell(a.target)} | ${formatBytes(a.size)} | ${sha} | ${a.static ? 'yes' : 'no'} | ${smokeCell(a.smoke)} | ${archiveCell(a)} |`,
+      );
+    }
+    out.push('');
+  }
+
+  if (data.image) {
+    const image = data.image;
+    out.push('### Image', '');
+    out.push(`- References: ${image.refs.length > 0 ? image.refs.map(code).join(', ') : 'none'}`);
+    out.push(
+      `- Platforms: ${image.platforms.length > 0 ? image.platforms.map(escapeCell).join(', ') : 'none'}`,
+    );
+    out.push(`- Pushed: ${image.pushed ? 'yes' : 'no'}`);
+    if (image.digest) out.push(`- Digest: ${code(image.digest)}`);
+    out.push('');
+  }
+
+  if (data.uploads && data.uploads.length > 0) {
+    out.push('### Workflow artifacts', '', '| Artifact | ID | Size |', '| --- | --- | ---: |');
+    for (const u of data.uploads) {
+      out.push(
+        `| ${escapeCell(u.name)} | ${u.id ?? ''} | ${u.size === undefined ? '' : formatBytes(u.size)} |`,
+      );
+    }
+    out.push('');
+  } else if (data.uploadSkippedReason) {
+    out.push(`Workflow artifacts: not uploaded (${escapeCell(data.uploadSkippedReason)}).`, '');
+  }
+
+  if (data.cache) {
+    const key = data.cache.key ? `, key ${escapeCell(data.cache.key)}` : '';
+    const detail = data.cache.detail ? `: ${escapeCell(data.cache.detail)}` : '';
+    out.push(`Go module and build cache: ${CACHE_TEXT[data.cache.hit]}${key}${detail}.`, '');
+  }
+
+  if (data.stageTimings.length > 0) {
+    out.push('<details><summary>Time per stage</summary>', '', '| Stage | Time |', '| --- | ---: |');
+    for (const t of data.stageTimings) out.push(`| ${escapeCell(t.stage)} | ${formatDuration(t.ms)} |`);
+    out.push('', '</details>', '');
+  }
+  return out.join('\n');
+}
+
+/**
+ * Appends the summary to the job's summary file. Never throws: a missing GITHUB_STEP_SUMMARY or a failed write
+ * becomes a warning. Returns whether the summary was written.
+ */
+export async function writeSummary(data: SummaryData): Promise<boolean> {
+  if (!process.env['GITHUB_STEP_SUMMARY']) {
+    core.warning('Job summary not written: GITHUB_STEP_SUMMARY is not set (not running in GitHub Actions?).');
+    return false;
+  }
+  try {
+    await core.summary.addRaw(renderSummary(data), true).write();
+    return true;
+  } catch (error) {
+    core.summary.emptyBuffer();
+    core.warning(`Job summary not written: ${(error as Error).message}`);
+    return false;
+  }
+}

@@ -1,0 +1,226 @@
+// A fake of GitHub's artifact service (results API v1, Twirp JSON) as @actions/artifact 6 uses it:
+// CreateArtifact -> signed blob URL -> blocks uploaded to Azurite by @azure/storage-blob -> FinalizeArtifact.
+// ListArtifacts and GetSignedArtifactURL let tests read back through the real client too.
+import type * as http from 'node:http';
+import type { Azurite } from './github-azurite.js';
+import { startAzurite } from './github-azurite.js';
+import {
+  FaultInjector,
+  listen,
+  serveTwirp,
+  stringField,
+  twirpMethod,
+  TwirpError,
+  type CallRecord,
+  type Listening,
+  type TwirpMethod,
+} from './github-http.js';
+import type { BackendIds } from './github-jwt.js';
+
+export const ARTIFACT_SERVICE = 'github.actions.results.api.v1.ArtifactService';
+export const ARTIFACT_CONTAINER = 'actions-results';
+
+export interface StoredArtifact {
+  id: number;
+  name: string;
+  workflowRunBackendId: string;
+  workflowJobRunBackendId: string;
+  /** Blob name inside ARTIFACT_CONTAINER: the zip (or raw file) the client uploaded. */
+  blobName: string;
+  version: number;
+  mimeType: string;
+  expiresAt: string | null;
+  size: number;
+  digest: string;
+  createdAt: string;
+  finalized: boolean;
+}
+
+function checkCaller(body: Record<string, unknown>, caller: BackendIds): BackendIds {
+  const ids = {
+    workflowRunBackendId: stringField(body, 'workflow_run_backend_id'),
+    workflowJobRunBackendId: stringField(body, 'workflow_job_run_backend_id'),
+  };
+  if (
+    ids.workflowRunBackendId !== caller.workflowRunBackendId ||
+    ids.workflowJobRunBackendId !== caller.workflowJobRunBackendId
+  ) {
+    throw new TwirpError('permission_denied', 'backend ids do not match the runtime token');
+  }
+  return ids;
+}
+
+/** Wrapper messages (StringValue, Int64Value) are plain JSON values in proto3 JSON. */
+function wrapped(body: Record<string, unknown>, name: string): string | null {
+  const value = body[name];
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  throw new TwirpError('invalid_argument', `${name} must be a string or number`);
+}
+
+export class FakeArtifactService {
+  readonly artifacts: StoredArtifact[] = [];
+  readonly faults = new FaultInjector();
+  readonly calls: CallRecord[] = [];
+  private nextId = 1000;
+
+  constructor(private readonly blob: Azurite) {}
+
+  async init(): Promise<void> {
+    await this.blob.ensureContainer(ARTIFACT_CONTAINER);
+  }
+
+  /** Finalized artifacts of a run, by name. */
+  find(name: string): StoredArtifact | undefined {
+    return this.artifacts.find((a) => a.name === name && a.finalized);
+  }
+
+  /** The bytes the client uploaded for a finalized artifact (the zip it built). */
+  async content(name: string): Promise<Buffer> {
+    const artifact = this.find(name);
+    if (!artifact) throw new Error(`no finalized artifact named ${name}`);
+    return this.blob.download(ARTIFACT_CONTAINER, artifact.blobName);
+  }
+
+  /** Serves the request if it is an ArtifactService call; false otherwise. */
+  async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+    const method = twirpMethod(req, ARTIFACT_SERVICE);
+    if (method === null) return false;
+    await serveTwirp(req, res, method, this.methods, this.faults, this.calls);
+    return true;
+  }
+
+  private readonly methods: Record<string, TwirpMethod> = {
+    CreateArtifact: async (body, caller) => {
+      const ids = checkCaller(body, caller);
+      const name = stringField(body, 'name');
+      const version = Number(body['version'] ?? 0);
+      if (version < 4)
+        throw new TwirpError('invalid_argument', `artifact version ${version} is not supported`);
+      const existing = this.artifacts.find(
+        (a) => a.workflowRunBackendId === ids.workflowRunBackendId && a.name === name,
+      );
+      if (existing?.finalized) {
+        throw new TwirpError(
+          'already_exists',
+          `an artifact with the name ${name} already exists on the workflow run`,
+        );
+      }
+      const id = existing?.id ?? this.nextId++;
+      const artifact: StoredArtifact = {
+        id,
+        name,
+        ...ids,
+        blobName: `${ids.workflowRunBackendId}/${ids.workflowJobRunBackendId}/${id}/${name}.zip`,
+        version,
+        mimeType: wrapped(body, 'mime_type') ?? 'application/zip',
+        expiresAt: typeof body['expires_at'] === 'string' ? body['expires_at'] : null,
+        size: 0,
+        digest: '',
+        createdAt: new Date().toISOString(),
+        finalized: false,
+      };
+      if (existing) this.artifacts.splice(this.artifacts.indexOf(existing), 1, artifact);
+      else this.artifacts.push(artifact);
+      return { ok: true, signed_upload_url: this.blob.sasUrl(ARTIFACT_CONTAINER, artifact.blobName, 'cw') };
+    },
+
+    FinalizeArtifact: async (body, caller) => {
+      const ids = checkCaller(body, caller);
+      const name = stringField(body, 'name');
+      const artifact = this.artifacts.find(
+        (a) => a.workflowRunBackendId === ids.workflowRunBackendId && a.name === name && !a.finalized,
+      );
+      if (!artifact) throw new TwirpError('not_found', `no artifact ${name} is being uploaded`);
+      const size = Number(body['size'] ?? 0);
+      const stored = await this.blob.size(ARTIFACT_CONTAINER, artifact.blobName);
+      if (stored === null) throw new TwirpError('failed_precondition', `nothing was uploaded for ${name}`);
+      if (stored !== size) {
+        throw new TwirpError(
+          'failed_precondition',
+          `the upload holds ${stored} bytes, the client reported ${size}`,
+        );
+      }
+      artifact.size = size;
+      artifact.digest = wrapped(body, 'hash') ?? '';
+      artifact.finalized = true;
+      return { ok: true, artifact_id: String(artifact.id) };
+    },
+
+    ListArtifacts: async (body, caller) => {
+      const ids = checkCaller(body, caller);
+      const nameFilter = wrapped(body, 'name_filter');
+      const idFilter = wrapped(body, 'id_filter');
+      const artifacts = this.artifacts
+        .filter((a) => a.finalized && a.workflowRunBackendId === ids.workflowRunBackendId)
+        .filter((a) => nameFilter === null || a.name === nameFilter)
+        .filter((a) => idFilter === null || String(a.id) === idFilter)
+        .map((a) => ({
+          workflow_run_backend_id: a.workflowRunBackendId,
+          workflow_job_run_backend_id: a.workflowJobRunBackendId,
+          database_id: String(a.id),
+          name: a.name,
+          size: String(a.size),
+          created_at: a.createdAt,
+          ...(a.digest ? { digest: a.digest } : {}),
+        }));
+      return { artifacts };
+    },
+
+    GetSignedArtifactURL: async (body, caller) => {
+      const ids = checkCaller(body, caller);
+      const name = stringField(body, 'name');
+      const artifact = this.artifacts.find(
+        (a) => a.finalized && a.workflowRunBackendId === ids.workflowRunBackendId && a.name === name,
+      );
+      if (!artifact) throw new TwirpError('not_found', `artifact ${name} not found`);
+      return { signed_url: this.blob.sasUrl(ARTIFACT_CONTAINER, artifact.blobName, 'r') };
+    },
+
+    DeleteArtifact: async (body, caller) => {
+      const ids = checkCaller(body, caller);
+      const name = stringField(body, 'name');
+      const index = this.artifacts.findIndex(
+        (a) => a.finalized && a.workflowRunBackendId === ids.workflowRunBackendId && a.name === name,
+      );
+      if (index < 0) throw new TwirpError('not_found', `artifact ${name} not found`);
+      const [removed] = this.artifacts.splice(index, 1);
+      return { ok: true, artifact_id: String(removed!.id) };
+    },
+  };
+}
+
+export interface ArtifactServer {
+  service: FakeArtifactService;
+  azurite: Azurite;
+  /** ACTIONS_RESULTS_URL for the client. */
+  resultsUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Azurite plus the artifact service on its own 127.0.0.1 port. */
+export async function startArtifactServer(): Promise<ArtifactServer> {
+  const azurite = await startAzurite();
+  let http: Listening | undefined;
+  try {
+    const service = new FakeArtifactService(azurite);
+    await service.init();
+    http = await listen(async (req, res) => {
+      if (!(await service.handle(req, res))) res.writeHead(404).end();
+    });
+    const server = http;
+    return {
+      service,
+      azurite,
+      resultsUrl: server.url,
+      stop: async () => {
+        await server.close();
+        await azurite.stop();
+      },
+    };
+  } catch (error) {
+    await http?.close();
+    await azurite.stop();
+    throw error;
+  }
+}
