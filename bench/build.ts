@@ -19,7 +19,10 @@ import { parseTargets } from '../src/build/targets.js';
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '3' },
-    targets: { type: 'string', default: 'linux/amd64, linux/arm64, linux/arm/v7, darwin/amd64, darwin/arm64, windows/amd64' },
+    targets: {
+      type: 'string',
+      default: 'linux/amd64, linux/arm64, linux/arm/v7, darwin/amd64, darwin/arm64, windows/amd64',
+    },
   },
 });
 const RUNS = Math.max(1, Number(args.runs));
@@ -39,11 +42,17 @@ interface Stats {
 
 function stats(values: number[]): Stats {
   const sorted = [...values].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)]!, min: sorted[0]!, max: sorted.at(-1)!, runs: values };
+  return {
+    median: sorted[Math.floor(sorted.length / 2)]!,
+    min: sorted[0]!,
+    max: sorted.at(-1)!,
+    runs: values,
+  };
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-const show = (s: Stats): string => `median ${seconds(s.median)} (min ${seconds(s.min)}, max ${seconds(s.max)}, n=${s.runs.length})`;
+const show = (s: Stats): string =>
+  `median ${seconds(s.median)} (min ${seconds(s.min)}, max ${seconds(s.max)}, n=${s.runs.length})`;
 const load = (): string =>
   os
     .loadavg()
@@ -54,7 +63,15 @@ async function git(cwd: string, gitArgs: string[]): Promise<string> {
   const result = await exec.getExecOutput('git', gitArgs, {
     cwd,
     silent: true,
-    env: { ...(process.env as Record<string, string>), GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com', GIT_COMMITTER_DATE: RELEASE.date, GIT_AUTHOR_DATE: RELEASE.date },
+    env: {
+      ...(process.env as Record<string, string>),
+      GIT_AUTHOR_NAME: 'bench',
+      GIT_AUTHOR_EMAIL: 'bench@example.com',
+      GIT_COMMITTER_NAME: 'bench',
+      GIT_COMMITTER_EMAIL: 'bench@example.com',
+      GIT_COMMITTER_DATE: RELEASE.date,
+      GIT_AUTHOR_DATE: RELEASE.date,
+    },
   });
   return result.stdout.trim();
 }
@@ -109,17 +126,29 @@ async function goreleaserAvailable(): Promise<{ version: string } | { reason: st
   try {
     await fs.access(GORELEASER);
   } catch {
-    return { reason: `${GORELEASER} not found (its go install did not finish; see /tmp/warm/goreleaser.log)` };
+    return {
+      reason: `${GORELEASER} not found (its go install did not finish; see /tmp/warm/goreleaser.log)`,
+    };
   }
-  const result = await exec.getExecOutput(GORELEASER, ['--version'], { silent: true, ignoreReturnCode: true });
+  const result = await exec.getExecOutput(GORELEASER, ['--version'], {
+    silent: true,
+    ignoreReturnCode: true,
+  });
   const version = /GitVersion:\s*(\S+)/.exec(result.stdout)?.[1];
-  return result.exitCode === 0 && version ? { version } : { reason: `${GORELEASER} --version failed: ${result.stderr.trim()}` };
+  return result.exitCode === 0 && version
+    ? { version }
+    : { reason: `${GORELEASER} --version failed: ${result.stderr.trim()}` };
 }
 
 async function sequential(plans: BuildPlan[], cwd: string): Promise<void> {
   for (const plan of plans) {
     await fs.mkdir(path.dirname(plan.output), { recursive: true });
-    const code = await exec.exec('go', plan.args, { cwd, env: buildProcessEnv(plan.env, process.env), silent: true, ignoreReturnCode: true });
+    const code = await exec.exec('go', plan.args, {
+      cwd,
+      env: buildProcessEnv(plan.env, process.env),
+      silent: true,
+      ignoreReturnCode: true,
+    });
     if (code !== 0) throw new Error(`go build for ${plan.target.id} failed with exit code ${code}`);
   }
 }
@@ -160,12 +189,22 @@ try {
   if ('version' in goreleaser) await fs.writeFile(path.join(app, '.goreleaser.yaml'), goreleaserConfig());
   const goVersion = (await exec.getExecOutput('go', ['env', 'GOVERSION'], { silent: true })).stdout.trim();
 
-  console.log(`gin fixture, ${TARGETS.length} targets (${TARGETS.map((t) => t.id).join(', ')}), ${RUNS} run(s) per scenario`);
-  console.log(`${goVersion}, ${PARALLELISM} cores, empty GOCACHE per run, warm module cache; load average at start: ${load()}`);
+  console.log(
+    `gin fixture, ${TARGETS.length} targets (${TARGETS.map((t) => t.id).join(', ')}), ${RUNS} run(s) per scenario`,
+  );
+  console.log(
+    `${goVersion}, ${PARALLELISM} cores, empty GOCACHE per run, warm module cache; load average at start: ${load()}`,
+  );
 
-  const measured: Record<'pool' | 'sequential' | 'goreleaser', number[]> = { pool: [], sequential: [], goreleaser: [] };
+  const measured: Record<'pool' | 'sequential' | 'goreleaser', number[]> = {
+    pool: [],
+    sequential: [],
+    goreleaser: [],
+  };
   for (let round = 0; round < RUNS; round++) {
-    const order = (['pool', 'sequential', 'goreleaser'] as const).map((_, i, all) => all[(i + round) % all.length]!);
+    const order = (['pool', 'sequential', 'goreleaser'] as const).map(
+      (_, i, all) => all[(i + round) % all.length]!,
+    );
     for (const scenario of order) {
       const out = await fs.mkdtemp(path.join(scratch, `out-${scenario}-`));
       let ms: number;
@@ -173,15 +212,23 @@ try {
         ms = await withColdCache(scratch, async () => {
           const outcomes = await quietly(() => runBuilds(planFor(out), PARALLELISM, 'go', app));
           const failed = outcomes.filter((o) => !o.ok);
-          if (failed.length > 0) throw new Error(`runBuilds failed for ${failed.map((o) => `${o.plan.target.id}: ${o.output}`).join('\n')}`);
+          if (failed.length > 0)
+            throw new Error(
+              `runBuilds failed for ${failed.map((o) => `${o.plan.target.id}: ${o.output}`).join('\n')}`,
+            );
         });
       } else if (scenario === 'sequential') {
         ms = await withColdCache(scratch, () => sequential(planFor(out), app));
       } else {
         if (!('version' in goreleaser)) continue;
         ms = await withColdCache(scratch, async () => {
-          const result = await exec.getExecOutput(GORELEASER, ['build', '--snapshot', '--clean'], { cwd: app, silent: true, ignoreReturnCode: true });
-          if (result.exitCode !== 0) throw new Error(`goreleaser build failed:\n${result.stdout}\n${result.stderr}`);
+          const result = await exec.getExecOutput(GORELEASER, ['build', '--snapshot', '--clean'], {
+            cwd: app,
+            silent: true,
+            ignoreReturnCode: true,
+          });
+          if (result.exitCode !== 0)
+            throw new Error(`goreleaser build failed:\n${result.stdout}\n${result.stderr}`);
         });
       }
       measured[scenario].push(ms);
@@ -202,11 +249,15 @@ try {
     goVersion,
     cores: PARALLELISM,
     parallelism: PARALLELISM,
-    method: 'wall time of the build stage; empty GOCACHE per run (compile time, not cache hits); warm GOMODCACHE; scenarios interleaved per round',
+    method:
+      'wall time of the build stage; empty GOCACHE per run (compile time, not cache hits); warm GOMODCACHE; scenarios interleaved per round',
     loadAverageAtEnd: os.loadavg(),
     runBuildsMs: pool,
     sequentialMs: seq,
-    goreleaser: gr && 'version' in goreleaser ? { version: goreleaser.version, ms: gr } : { notMeasured: 'reason' in goreleaser ? goreleaser.reason : '' },
+    goreleaser:
+      gr && 'version' in goreleaser
+        ? { version: goreleaser.version, ms: gr }
+        : { notMeasured: 'reason' in goreleaser ? goreleaser.reason : '' },
     ratios: {
       sequentialOverRunBuilds: ratio(seq, pool),
       ...(gr ? { goreleaserOverRunBuilds: ratio(gr, pool) } : {}),
@@ -216,9 +267,13 @@ try {
 
   console.log('');
   console.log(`runBuilds (parallelism ${PARALLELISM}): ${show(pool)}`);
-  console.log(`sequential go build:      ${show(seq)}  -> ${result.ratios.sequentialOverRunBuilds}x the pool's median`);
+  console.log(
+    `sequential go build:      ${show(seq)}  -> ${result.ratios.sequentialOverRunBuilds}x the pool's median`,
+  );
   if (gr && 'version' in goreleaser) {
-    console.log(`goreleaser ${goreleaser.version} build:  ${show(gr)}  -> ${result.ratios.goreleaserOverRunBuilds}x the pool's median`);
+    console.log(
+      `goreleaser ${goreleaser.version} build:  ${show(gr)}  -> ${result.ratios.goreleaserOverRunBuilds}x the pool's median`,
+    );
   } else if ('reason' in goreleaser) {
     console.log(`goreleaser: not measured (${goreleaser.reason})`);
   }

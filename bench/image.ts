@@ -83,33 +83,41 @@ async function quietly<T>(work: () => Promise<T>): Promise<T> {
 
 interface CompileRun {
   ms: number;
+  /** User + system CPU time of the build and every process it ran (GNU time); undefined when it was stopped. */
+  cpuMs?: number;
   /** Packages compiled (lines of `go build -v`). */
   packages: number;
   finished: boolean;
 }
 
-/** Runs a compile with a fresh GOCACHE; kills its process group at `timeoutMs`. */
-function compile(
+/**
+ * Runs a compile under GNU time with a fresh GOCACHE; kills its process group at `timeoutMs`. CPU time is the figure
+ * to compare on a busy machine: wall time there depends on what else runs.
+ */
+async function compile(
   command: string,
   commandArgs: string[],
   env: Record<string, string>,
   timeoutMs: number,
 ): Promise<CompileRun> {
-  return new Promise((resolve, reject) => {
-    void fs.mkdtemp(path.join(os.tmpdir(), 'gin-release-bench-gocache-')).then((gocache) => {
+  const gocache = await fs.mkdtemp(path.join(os.tmpdir(), 'gin-release-bench-gocache-'));
+  const timeFile = path.join(gocache, 'time.txt');
+  try {
+    return await new Promise<CompileRun>((resolve, reject) => {
       const started = performance.now();
-      const child = spawn(command, commandArgs, {
+      const child = spawn('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, command, ...commandArgs], {
         cwd: GIN_APP,
-        env: { ...(process.env as Record<string, string>), ...env, GOCACHE: gocache },
+        env: { ...(process.env as Record<string, string>), ...env, GOCACHE: path.join(gocache, 'cache') },
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true,
       });
       let packages = 0;
-      let stderr = '';
+      let pending = '';
+      let log = '';
       child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        const lines = stderr.split('\n');
-        stderr = lines.pop()!;
+        log = (log + chunk.toString()).slice(-4000);
+        const lines = (pending + chunk.toString()).split('\n');
+        pending = lines.pop()!;
         packages += lines.filter((line) => /^[\w./-]+$/.test(line.trim())).length;
       });
       let timedOut = false;
@@ -125,14 +133,18 @@ function compile(
       child.once('close', (code) => {
         clearTimeout(timer);
         const ms = Math.round(performance.now() - started);
-        void fs.rm(gocache, { recursive: true, force: true }).then(() => {
-          if (!timedOut && code !== 0)
-            reject(new Error(`${command} ${commandArgs.join(' ')} failed (${code}): ${stderr}`));
-          else resolve({ ms, packages, finished: !timedOut });
-        });
+        if (timedOut) return resolve({ ms, packages, finished: false });
+        if (code !== 0)
+          return reject(new Error(`${command} ${commandArgs.join(' ')} failed (${code}): ${log}`));
+        void fs.readFile(timeFile, 'utf8').then((text) => {
+          const [user, system] = text.trim().split('\n').pop()!.split(' ').map(Number) as [number, number];
+          resolve({ ms, cpuMs: Math.round((user + system) * 1000), packages, finished: true });
+        }, reject);
       });
-    }, reject);
-  });
+    });
+  } finally {
+    await fs.rm(gocache, { recursive: true, force: true });
+  }
 }
 
 const GO_ENV = {
@@ -175,8 +187,12 @@ try {
     600_000,
   );
   const nativeStats = stats(nativeArm64.map((r) => r.ms));
+  const nativeCpuStats = stats(nativeArm64.map((r) => r.cpuMs!));
   const packagesTotal = nativeArm64[0]!.packages;
-  console.log(`    ${show(nativeStats)}, ${packagesTotal} packages; amd64: ${seconds(nativeAmd64.ms)}`);
+  console.log(
+    `    wall ${show(nativeStats)}; CPU ${show(nativeCpuStats)}; ${packagesTotal} packages; ` +
+      `amd64: wall ${seconds(nativeAmd64.ms)}, CPU ${seconds(nativeAmd64.cpuMs!)}`,
+  );
 
   // (b) the arm64 toolchain under qemu-user.
   console.log(
@@ -199,7 +215,7 @@ try {
     : Math.round((emulated.ms * packagesTotal) / Math.max(1, emulated.packages));
   console.log(
     emulated.finished
-      ? `    ${seconds(emulated.ms)} (${emulated.packages} packages)`
+      ? `    wall ${seconds(emulated.ms)}, CPU ${seconds(emulated.cpuMs!)} (${emulated.packages} packages)`
       : `    stopped after ${seconds(emulated.ms)} with ${emulated.packages}/${packagesTotal} packages compiled; ` +
           `full build estimated at ${seconds(emulatedEstimateMs)} (packages per second so far)`,
   );
@@ -288,7 +304,12 @@ try {
   const theirsLowerBound = nativeAmd64.ms + emulated.ms;
   const theirsEstimate = nativeAmd64.ms + emulatedEstimateMs;
   console.log('\nResults');
-  console.log(`  (c) native arm64 cross-compile:  ${show(nativeStats)}`);
+  console.log(`  (c) native arm64 cross-compile:  wall ${show(nativeStats)}; CPU ${show(nativeCpuStats)}`);
+  if (emulated.finished) {
+    console.log(
+      `      CPU ratio (b)/(c):           ${(emulated.cpuMs! / nativeCpuStats.median).toFixed(1)}x (independent of other load)`,
+    );
+  }
   console.log(
     `  (b) emulated arm64 compile:      ${emulated.finished ? seconds(emulated.ms) : `> ${seconds(emulated.ms)} (estimate ${seconds(emulatedEstimateMs)})`}, n=1`,
   );
@@ -306,9 +327,12 @@ try {
     runs: RUNS,
     packages: packagesTotal,
     nativeCrossCompileArm64Ms: nativeStats,
+    nativeCrossCompileArm64CpuMs: nativeCpuStats,
     nativeCompileAmd64Ms: nativeAmd64.ms,
+    nativeCompileAmd64CpuMs: nativeAmd64.cpuMs,
     emulatedCompileArm64: {
       ms: emulated.ms,
+      cpuMs: emulated.cpuMs ?? null,
       finished: emulated.finished,
       packagesCompiled: emulated.packages,
       estimatedFullMs: emulatedEstimateMs,

@@ -2,7 +2,7 @@
 // is pure; uploadArtifacts does the talking to GitHub.
 import * as path from 'node:path';
 import * as core from '@actions/core';
-import { DefaultArtifactClient } from '@actions/artifact';
+import { DefaultArtifactClient, type UploadArtifactResponse } from '@actions/artifact';
 import { targetSetHash } from './go/cache.js';
 import { InputError, type UploadMode } from './inputs.js';
 
@@ -169,6 +169,33 @@ function isConnectionError(error: unknown): boolean {
   );
 }
 
+/** One artifact; a lost connection is tried again (HTTP errors were already retried inside the client). */
+async function uploadWithReconnect(
+  client: DefaultArtifactClient,
+  plan: PlannedUpload,
+  root: string,
+  retentionDays: number | undefined,
+): Promise<UploadArtifactResponse> {
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= NETWORK_ATTEMPTS; attempt++) {
+    try {
+      return await client.uploadArtifact(plan.name, plan.files, root, {
+        compressionLevel: plan.compressionLevel,
+        ...(retentionDays !== undefined ? { retentionDays } : {}),
+      });
+    } catch (error) {
+      lastError = error;
+      if (!isConnectionError(error) || attempt === NETWORK_ATTEMPTS) break;
+      const firstLine = (error as Error).message.split('\n')[0];
+      core.info(
+        `Uploading artifact ${plan.name} lost its connection (${firstLine}); retrying in ${NETWORK_RETRY_DELAY_MS / 1000} s`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, NETWORK_RETRY_DELAY_MS));
+    }
+  }
+  throw lastError;
+}
+
 /** Uploads the planned artifacts one after another; throws naming the artifact that failed and where the files are. */
 export async function uploadArtifacts(req: UploadRequest): Promise<UploadResult> {
   const root = path.resolve(req.rootDirectory);
@@ -191,30 +218,17 @@ export async function uploadArtifacts(req: UploadRequest): Promise<UploadResult>
     core.info(
       `Uploading artifact ${plan.name}: ${plan.files.length} file(s), compression level ${plan.compressionLevel}`,
     );
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const response = await client.uploadArtifact(plan.name, plan.files, root, {
-          compressionLevel: plan.compressionLevel,
-          ...(req.retentionDays !== undefined ? { retentionDays: req.retentionDays } : {}),
-        });
-        uploads.push({ name: plan.name, id: response.id, size: response.size, digest: response.digest });
-        core.info(`Uploaded artifact ${plan.name} (id ${response.id}, ${response.size ?? 0} bytes)`);
-        break;
-      } catch (error) {
-        if (isConnectionError(error) && attempt < NETWORK_ATTEMPTS) {
-          core.info(
-            `Uploading artifact ${plan.name} lost its connection (${(error as Error).message.split('\n')[0]}); retrying in ${NETWORK_RETRY_DELAY_MS / 1000} s`,
-          );
-          await new Promise((resolve) => setTimeout(resolve, NETWORK_RETRY_DELAY_MS));
-          continue;
-        }
-        const before =
-          uploads.length > 0 ? ` Uploaded before the failure: ${uploads.map((u) => u.name).join(', ')}.` : '';
-        throw new Error(
-          `Uploading artifact ${plan.name} failed: ${(error as Error).message}. The files are still in the output folder ${root}.${before}`,
-          { cause: error },
-        );
-      }
+    try {
+      const response = await uploadWithReconnect(client, plan, root, req.retentionDays);
+      uploads.push({ name: plan.name, id: response.id, size: response.size, digest: response.digest });
+      core.info(`Uploaded artifact ${plan.name} (id ${response.id}, ${response.size ?? 0} bytes)`);
+    } catch (error) {
+      const before =
+        uploads.length > 0 ? ` Uploaded before the failure: ${uploads.map((u) => u.name).join(', ')}.` : '';
+      throw new Error(
+        `Uploading artifact ${plan.name} failed: ${(error as Error).message}. The files are still in the output folder ${root}.${before}`,
+        { cause: error },
+      );
     }
   }
   return { uploads };

@@ -195,7 +195,8 @@ async function release(inputs: Inputs, clock: StageClock, summary: SummaryData):
   }
 
   if (inputs.smokeTest && inputs.smokeTargets.mode !== 'none') {
-    const smokeFailures = await clock.time('Smoke test', () => runSmokeStage(artifacts, inputs));
+    // runSmokeStage prints one group per target.
+    const smokeFailures = await clock.timeUngrouped('Smoke test', () => runSmokeStage(artifacts, inputs));
     setJsonOutputs(artifacts);
     if (smokeFailures.length > 0) {
       summary.failures.push(...smokeFailures);

@@ -55,7 +55,8 @@ function fromEpoch(epoch: number): { date: string; epoch: number } {
 /** Decides the release values from what was gathered. Pure, so every precedence rule is table-tested. */
 export function decideRelease(facts: ReleaseFacts): ReleaseInfo {
   const commit = facts.gitCommit || facts.GITHUB_SHA;
-  const ref = facts.GITHUB_REF || facts.gitSymbolicRef || (facts.gitExactTag ? `refs/tags/${facts.gitExactTag}` : '');
+  const ref =
+    facts.GITHUB_REF || facts.gitSymbolicRef || (facts.gitExactTag ? `refs/tags/${facts.gitExactTag}` : '');
 
   // The commit time first: it is the same on every rebuild of the commit, unlike the clock.
   const time =
@@ -103,7 +104,9 @@ export async function resolveReleaseInfo(
   ]);
   const sourceDateEpoch = env['SOURCE_DATE_EPOCH'] ?? '';
   if (!gitCommitTime && sourceDateEpoch && !/^\d+$/.test(sourceDateEpoch)) {
-    core.warning(`SOURCE_DATE_EPOCH=${JSON.stringify(sourceDateEpoch)} is not a number of seconds; using 1970-01-01.`);
+    core.warning(
+      `SOURCE_DATE_EPOCH=${JSON.stringify(sourceDateEpoch)} is not a number of seconds; using 1970-01-01.`,
+    );
   }
   return decideRelease({
     versionInput: versionInput.trim(),

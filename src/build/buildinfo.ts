@@ -33,7 +33,10 @@ function uvarint(buffer: Buffer, offset: number): { value: number; next: number 
 function lengthPrefixed(buffer: Buffer, offset: number): { text: string; next: number } | undefined {
   const length = uvarint(buffer, offset);
   if (!length || length.next + length.value > buffer.length) return undefined;
-  return { text: buffer.toString('utf8', length.next, length.next + length.value), next: length.next + length.value };
+  return {
+    text: buffer.toString('utf8', length.next, length.next + length.value),
+    next: length.next + length.value,
+  };
 }
 
 /**
@@ -52,7 +55,8 @@ export function findBuildInfo(bytes: Buffer): GoBuildInfo | undefined {
     if (!mod) continue;
     let modinfo = mod.text;
     // The module text is wrapped in 16-byte sentinels (runtime/debug's modinfo markers).
-    if (Buffer.byteLength(modinfo) >= 33 && modinfo[modinfo.length - 17] === '\n') modinfo = modinfo.slice(16, -16);
+    if (Buffer.byteLength(modinfo) >= 33 && modinfo[modinfo.length - 17] === '\n')
+      modinfo = modinfo.slice(16, -16);
     return parseModInfo(version.text, modinfo);
   }
   return undefined;
@@ -63,7 +67,18 @@ export function unquoteGo(raw: string): string {
   if (raw.length >= 2 && raw.startsWith('`') && raw.endsWith('`')) return raw.slice(1, -1);
   if (!(raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"'))) return raw;
   const body = raw.slice(1, -1);
-  const simple: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', '"': '"', "'": "'" };
+  const simple: Record<string, string> = {
+    a: '\x07',
+    b: '\b',
+    f: '\f',
+    n: '\n',
+    r: '\r',
+    t: '\t',
+    v: '\v',
+    '\\': '\\',
+    '"': '"',
+    "'": "'",
+  };
   const bytes: number[] = [];
   const pushText = (text: string): void => {
     bytes.push(...Buffer.from(text, 'utf8'));

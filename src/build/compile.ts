@@ -96,7 +96,11 @@ export function joinQuoted(args: string[], input: string): string {
       if (!hasSpace && !hasSingle && !hasDouble) return arg;
       if (!hasSingle) return `'${arg}'`;
       if (!hasDouble) return `"${arg}"`;
-      throw new InputError(input, arg, 'A linker argument cannot hold both single and double quotes; the go command cannot read it back.');
+      throw new InputError(
+        input,
+        arg,
+        'A linker argument cannot hold both single and double quotes; the go command cannot read it back.',
+      );
     })
     .join(' ');
 }
@@ -113,7 +117,11 @@ export function ldflagsValue(options: BuildOptions): string {
     if (variable === '') continue;
     // -X only accepts importpath.name; anything else is silently ignored by the linker, so catch it here.
     if (!/^\S+\.[^\s.=/]+$/.test(variable)) {
-      throw new InputError(input, variable, 'Allowed: a package-level string variable as importpath.name, e.g. main.version.');
+      throw new InputError(
+        input,
+        variable,
+        'Allowed: a package-level string variable as importpath.name, e.g. main.version.',
+      );
     }
     args.push('-X', `${variable}=${value}`);
   }
@@ -124,10 +132,23 @@ export function ldflagsValue(options: BuildOptions): string {
 function insideOutputDir(rendered: string, target: Target, template: string): string {
   const normalised = path.posix.normalize(rendered.replace(/\\/g, '/'));
   if (rendered.trim() === '' || normalised === '.' || normalised.endsWith('/')) {
-    throw new InputError('binary-template', template, `For ${target.id} it renders to "${rendered}", which is not a file path inside output-dir.`);
+    throw new InputError(
+      'binary-template',
+      template,
+      `For ${target.id} it renders to "${rendered}", which is not a file path inside output-dir.`,
+    );
   }
-  if (path.posix.isAbsolute(normalised) || path.win32.isAbsolute(rendered) || normalised === '..' || normalised.startsWith('../')) {
-    throw new InputError('binary-template', template, `For ${target.id} it renders to "${rendered}", which is outside output-dir. Allowed: a relative path inside output-dir.`);
+  if (
+    path.posix.isAbsolute(normalised) ||
+    path.win32.isAbsolute(rendered) ||
+    normalised === '..' ||
+    normalised.startsWith('../')
+  ) {
+    throw new InputError(
+      'binary-template',
+      template,
+      `For ${target.id} it renders to "${rendered}", which is outside output-dir. Allowed: a relative path inside output-dir.`,
+    );
   }
   return normalised;
 }
@@ -149,10 +170,18 @@ export function planBuilds(options: BuildOptions): BuildPlan[] {
   const claimed = new Map<string, string>();
   return options.targets.map((target) => {
     const values = templateValues(target, options.binaryName, options.release.version);
-    const relative = insideOutputDir(renderTemplate(options.binaryTemplate, values), target, options.binaryTemplate);
+    const relative = insideOutputDir(
+      renderTemplate(options.binaryTemplate, values),
+      target,
+      options.binaryTemplate,
+    );
     const other = claimed.get(relative);
     if (other !== undefined) {
-      throw new InputError('binary-template', options.binaryTemplate, `${other} and ${target.id} both render to "${relative}"; add {os}, {arch} and {variant} (or {target}) so each target gets its own path.`);
+      throw new InputError(
+        'binary-template',
+        options.binaryTemplate,
+        `${other} and ${target.id} both render to "${relative}"; add {os}, {arch} and {variant} (or {target}) so each target gets its own path.`,
+      );
     }
     claimed.set(relative, target.id);
     const output = path.join(options.outputDir, ...relative.split('/'));
@@ -164,10 +193,26 @@ export function planBuilds(options: BuildOptions): BuildPlan[] {
 
 // Variables that select what a build targets. Inherited values (say GOARM=6 set for the whole job) would
 // otherwise change a target that the plan left without a variant.
-const TARGET_VARIABLES = ['GOOS', 'GOARCH', 'GOARM', 'GOAMD64', 'GOARM64', 'GO386', 'GOMIPS', 'GOMIPS64', 'GOPPC64', 'GORISCV64', 'GOWASM', 'CGO_ENABLED'];
+const TARGET_VARIABLES = [
+  'GOOS',
+  'GOARCH',
+  'GOARM',
+  'GOAMD64',
+  'GOARM64',
+  'GO386',
+  'GOMIPS',
+  'GOMIPS64',
+  'GOPPC64',
+  'GORISCV64',
+  'GOWASM',
+  'CGO_ENABLED',
+];
 
 /** The full environment of one build: the inherited one without target selectors, then the plan's variables. */
-export function buildProcessEnv(planEnv: Record<string, string>, inherited: NodeJS.ProcessEnv): Record<string, string> {
+export function buildProcessEnv(
+  planEnv: Record<string, string>,
+  inherited: NodeJS.ProcessEnv,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(inherited)) {
     if (value !== undefined && !TARGET_VARIABLES.includes(key)) env[key] = value;
@@ -192,22 +237,37 @@ async function modulePath(workingDirectory: string): Promise<string> {
     return '';
   }
   const line = splitLines(text).find((l) => /^module\s/.test(l));
-  return line ? line.replace(/^module\s+/, '').replace(/\/\/.*$/, '').trim().replace(/^"(.*)"$/, '$1') : '';
+  return line
+    ? line
+        .replace(/^module\s+/, '')
+        .replace(/\/\/.*$/, '')
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+    : '';
 }
 
 /** The default binary name: the main package's folder name, or for `.` the module path's last element. */
 export async function defaultBinaryName(workingDirectory: string, main: string): Promise<string> {
-  const mainDir = main.endsWith('.go') ? path.posix.dirname(main.replace(/\\/g, '/')) : main.replace(/\\/g, '/');
+  const mainDir = main.endsWith('.go')
+    ? path.posix.dirname(main.replace(/\\/g, '/'))
+    : main.replace(/\\/g, '/');
   const fromMain = lastImportElement(path.posix.normalize(mainDir));
   if (fromMain && fromMain !== '..') return fromMain;
-  return lastImportElement(await modulePath(workingDirectory)) || path.basename(path.resolve(workingDirectory));
+  return (
+    lastImportElement(await modulePath(workingDirectory)) || path.basename(path.resolve(workingDirectory))
+  );
 }
 
 /** Rejects targets the toolchain cannot build, listing what it can for the same GOOS. */
 export async function checkTargetsSupported(goBinary: string, targets: Target[]): Promise<void> {
-  const result = await exec.getExecOutput(goBinary, ['tool', 'dist', 'list'], { ignoreReturnCode: true, silent: true });
+  const result = await exec.getExecOutput(goBinary, ['tool', 'dist', 'list'], {
+    ignoreReturnCode: true,
+    silent: true,
+  });
   if (result.exitCode !== 0) {
-    throw new Error(`\`go tool dist list\` failed with exit code ${result.exitCode}:\n${lastLines(result.stderr + result.stdout, OUTPUT_TAIL_LINES)}`);
+    throw new Error(
+      `\`go tool dist list\` failed with exit code ${result.exitCode}:\n${lastLines(result.stderr + result.stdout, OUTPUT_TAIL_LINES)}`,
+    );
   }
   const distList = splitLines(result.stdout);
   const missing = unsupportedTargets(targets, distList);
@@ -215,13 +275,24 @@ export async function checkTargetsSupported(goBinary: string, targets: Target[])
   const knownOs = [...new Set(distList.map((p) => p.split('/')[0]!))];
   const hints = [...new Set(missing.map((t) => t.goos))].map((goos) => {
     const sameOs = distList.filter((p) => p.startsWith(`${goos}/`));
-    return sameOs.length > 0 ? `For ${goos} this Go builds ${sameOs.join(', ')}.` : `${goos} is not a GOOS this Go knows (${knownOs.join(', ')}).`;
+    return sameOs.length > 0
+      ? `For ${goos} this Go builds ${sameOs.join(', ')}.`
+      : `${goos} is not a GOOS this Go knows (${knownOs.join(', ')}).`;
   });
-  throw new InputError('targets', missing.map((t) => t.id).join(', '), `Not in \`go tool dist list\`. ${hints.join(' ')}`);
+  throw new InputError(
+    'targets',
+    missing.map((t) => t.id).join(', '),
+    `Not in \`go tool dist list\`. ${hints.join(' ')}`,
+  );
 }
 
 /** Requires `main` to name a `package main`, before any target is built. */
-export async function checkMainPackage(goBinary: string, workingDirectory: string, main: string, buildTags: string[] = []): Promise<void> {
+export async function checkMainPackage(
+  goBinary: string,
+  workingDirectory: string,
+  main: string,
+  buildTags: string[] = [],
+): Promise<void> {
   const tags = buildTags.length > 0 ? ['-tags', buildTags.join(',')] : [];
   const result = await exec.getExecOutput(goBinary, ['list', ...tags, '-f', '{{.Name}}', '--', main], {
     cwd: workingDirectory,
@@ -230,10 +301,18 @@ export async function checkMainPackage(goBinary: string, workingDirectory: strin
   });
   const names = splitLines(result.stdout);
   if (result.exitCode !== 0) {
-    throw new InputError('main', main, `\`go list\` could not load it (exit code ${result.exitCode}). Give the folder of a package main relative to working-directory, e.g. . or ./cmd/server.\n${lastLines(result.stderr, OUTPUT_TAIL_LINES)}`);
+    throw new InputError(
+      'main',
+      main,
+      `\`go list\` could not load it (exit code ${result.exitCode}). Give the folder of a package main relative to working-directory, e.g. . or ./cmd/server.\n${lastLines(result.stderr, OUTPUT_TAIL_LINES)}`,
+    );
   }
   if (names.length !== 1 || names[0] !== 'main') {
-    throw new InputError('main', main, `It is package ${names.join(', ') || '(none)'}, not package main. Give the folder of a package main, e.g. ./cmd/server.`);
+    throw new InputError(
+      'main',
+      main,
+      `It is package ${names.join(', ') || '(none)'}, not package main. Give the folder of a package main, e.g. ./cmd/server.`,
+    );
   }
 }
 
@@ -279,8 +358,9 @@ function describePlan(plan: BuildPlan): string {
 
 /**
  * Runs the builds, at most `parallelism` at once. A failing target does not stop the others; every outcome is
- * returned in plan order. Each target's log is printed as one group when it finishes, so parallel output never
- * interleaves.
+ * returned in plan order. Each target's lines are printed together when it finishes, so parallel output never
+ * interleaves; there are no log groups here because the caller already runs this stage inside one and the
+ * Actions log does not nest groups.
  */
 export async function runBuilds(plans: BuildPlan[], parallelism: number, goBinary: string, cwd: string): Promise<BuildOutcome[]> {
   const outcomes: BuildOutcome[] = new Array<BuildOutcome>(plans.length);
@@ -290,10 +370,12 @@ export async function runBuilds(plans: BuildPlan[], parallelism: number, goBinar
       const index = next++;
       const outcome = await runOne(plans[index]!, goBinary, cwd);
       outcomes[index] = outcome;
-      core.startGroup(`${outcome.ok ? 'Built' : 'Failed'} ${outcome.plan.target.id} in ${(outcome.durationMs / 1000).toFixed(1)}s`);
-      core.info(describePlan(outcome.plan));
-      if (outcome.output) core.info(outcome.output);
-      core.endGroup();
+      const seconds = (outcome.durationMs / 1000).toFixed(1);
+      const lines = [
+        `${outcome.ok ? 'Built' : 'FAILED'} ${outcome.plan.target.id} in ${seconds}s: ${describePlan(outcome.plan)}`,
+        ...(outcome.output ? [outcome.output] : []),
+      ];
+      core.info(lines.join('\n'));
     }
   };
   const workers = Math.max(1, Math.min(Math.floor(parallelism) || 1, plans.length));
@@ -303,7 +385,10 @@ export async function runBuilds(plans: BuildPlan[], parallelism: number, goBinar
 
 /** The message for a failed target: what failed, how, and the end of the compiler's output. */
 export function formatBuildFailure(outcome: BuildOutcome): string {
-  const how = outcome.exitCode === -1 ? 'could not start the go command' : `go build exited with code ${outcome.exitCode}`;
+  const how =
+    outcome.exitCode === -1
+      ? 'could not start the go command'
+      : `go build exited with code ${outcome.exitCode}`;
   const output = outcome.output ? `:\n${outcome.output}` : ' and printed nothing.';
   return `Build for ${outcome.plan.target.id} failed: ${how} after ${(outcome.durationMs / 1000).toFixed(1)}s${output}`;
 }

@@ -14,7 +14,7 @@ export interface Inspection {
   goos: string;
   /** From the machine/CPU type field; '' when unknown. */
   goarch: string;
-  /** No program interpreter and no needed shared libraries. */
+  /** A recognised format with no program interpreter and no needed shared libraries. */
   static: boolean;
   /** ELF PT_INTERP or Mach-O LC_LOAD_DYLINKER. */
   interpreter?: string;
@@ -35,7 +35,9 @@ class Reader {
   ) {}
   private check(offset: number, size: number): void {
     if (!Number.isSafeInteger(offset) || offset < 0 || offset + size > this.bytes.length) {
-      throw new InspectError(`truncated or corrupt header (read of ${size} bytes at offset ${offset}, file has ${this.bytes.length})`);
+      throw new InspectError(
+        `truncated or corrupt header (read of ${size} bytes at offset ${offset}, file has ${this.bytes.length})`,
+      );
     }
   }
   u8(offset: number): number {
@@ -91,8 +93,19 @@ const ELF_MACHINES: Record<number, (is64: boolean, little: boolean) => string> =
 };
 
 // EI_OSABI values that name an OS. Linux binaries usually say SYSV (0), so 0 is not taken as proof of anything.
-const ELF_OSABI: Record<number, string> = { 2: 'netbsd', 3: 'linux', 6: 'solaris', 9: 'freebsd', 12: 'openbsd' };
-const ELF_NOTE_OS: Record<string, string> = { NetBSD: 'netbsd', OpenBSD: 'openbsd', DragonFly: 'dragonfly', FreeBSD: 'freebsd' };
+const ELF_OSABI: Record<number, string> = {
+  2: 'netbsd',
+  3: 'linux',
+  6: 'solaris',
+  9: 'freebsd',
+  12: 'openbsd',
+};
+const ELF_NOTE_OS: Record<string, string> = {
+  NetBSD: 'netbsd',
+  OpenBSD: 'openbsd',
+  DragonFly: 'dragonfly',
+  FreeBSD: 'freebsd',
+};
 
 const PT_LOAD = 1;
 const PT_DYNAMIC = 2;
@@ -104,8 +117,10 @@ const DT_STRTAB = 5;
 
 function parseElf(bytes: Buffer): HeaderFacts {
   const is64 = bytes[4] === 2;
-  if (bytes[4] !== 1 && bytes[4] !== 2) throw new InspectError(`ELF class ${bytes[4]} is neither 32- nor 64-bit`);
-  if (bytes[5] !== 1 && bytes[5] !== 2) throw new InspectError(`ELF data encoding ${bytes[5]} is neither little nor big endian`);
+  if (bytes[4] !== 1 && bytes[4] !== 2)
+    throw new InspectError(`ELF class ${bytes[4]} is neither 32- nor 64-bit`);
+  if (bytes[5] !== 1 && bytes[5] !== 2)
+    throw new InspectError(`ELF data encoding ${bytes[5]} is neither little nor big endian`);
   const r = new Reader(bytes, bytes[5] === 1);
   const machine = r.u16(18);
   const goarch = ELF_MACHINES[machine]?.(is64, r.little) ?? '';
@@ -140,9 +155,19 @@ function parseElf(bytes: Buffer): HeaderFacts {
     }
     // DT_STRTAB is a virtual address: map it to a file offset through the loadable segment holding it.
     const strtabAddr = entries.find((e) => e.tag === DT_STRTAB)?.value;
-    const load = segments.find((s) => s.type === PT_LOAD && strtabAddr !== undefined && strtabAddr >= s.vaddr && strtabAddr < s.vaddr + s.filesz);
+    const load = segments.find(
+      (s) =>
+        s.type === PT_LOAD &&
+        strtabAddr !== undefined &&
+        strtabAddr >= s.vaddr &&
+        strtabAddr < s.vaddr + s.filesz,
+    );
     for (const entry of entries.filter((e) => e.tag === DT_NEEDED)) {
-      needed.push(load && strtabAddr !== undefined ? r.cstring(load.offset + (strtabAddr - load.vaddr) + entry.value) : `(unreadable DT_NEEDED ${entry.value})`);
+      needed.push(
+        load && strtabAddr !== undefined
+          ? r.cstring(load.offset + (strtabAddr - load.vaddr) + entry.value)
+          : `(unreadable DT_NEEDED ${entry.value})`,
+      );
     }
   }
 
@@ -186,7 +211,12 @@ function parsePe(bytes: Buffer): HeaderFacts {
   const sections: Array<{ vsize: number; vaddr: number; rawSize: number; rawOffset: number }> = [];
   for (let i = 0; i < sectionCount; i++) {
     const at = optional + optionalSize + i * 40;
-    sections.push({ vsize: r.u32(at + 8), vaddr: r.u32(at + 12), rawSize: r.u32(at + 16), rawOffset: r.u32(at + 20) });
+    sections.push({
+      vsize: r.u32(at + 8),
+      vaddr: r.u32(at + 12),
+      rawSize: r.u32(at + 16),
+      rawOffset: r.u32(at + 20),
+    });
   }
   const fileOffset = (rva: number): number | undefined => {
     const s = sections.find((sec) => rva >= sec.vaddr && rva < sec.vaddr + Math.max(sec.vsize, sec.rawSize));
@@ -206,7 +236,13 @@ function parsePe(bytes: Buffer): HeaderFacts {
   return { format: 'pe', goos: 'windows', goarch, osFromHeader: true, needed };
 }
 
-const MACHO_CPUS: Record<number, string> = { 7: '386', 0x01000007: 'amd64', 12: 'arm', 0x0100000c: 'arm64', 0x01000012: 'ppc64' };
+const MACHO_CPUS: Record<number, string> = {
+  7: '386',
+  0x01000007: 'amd64',
+  12: 'arm',
+  0x0100000c: 'arm64',
+  0x01000012: 'ppc64',
+};
 const LC_LOAD_DYLINKER = 0xe;
 const LC_DYLIBS = new Set([0xc, 0x20, 0x80000018, 0x8000001f, 0x80000023]);
 
@@ -230,7 +266,8 @@ function parseMachO(bytes: Buffer, is64: boolean, little: boolean): HeaderFacts 
 
 function parseHeaders(bytes: Buffer): HeaderFacts {
   if (bytes.length < 64) {
-    if (bytes.subarray(0, 4).equals(Buffer.from('\0asm', 'latin1'))) return { format: 'wasm', goos: '', goarch: 'wasm', osFromHeader: false, needed: [] };
+    if (bytes.subarray(0, 4).equals(Buffer.from('\0asm', 'latin1')))
+      return { format: 'wasm', goos: '', goarch: 'wasm', osFromHeader: false, needed: [] };
     throw new InspectError(`only ${bytes.length} bytes, too short for an executable`);
   }
   const magic = bytes.readUInt32BE(0);
@@ -238,7 +275,8 @@ function parseHeaders(bytes: Buffer): HeaderFacts {
   if (bytes[0] === 0x4d && bytes[1] === 0x5a) return parsePe(bytes);
   if (magic === 0xcffaedfe || magic === 0xcefaedfe) return parseMachO(bytes, magic === 0xcffaedfe, true);
   if (magic === 0xfeedfacf || magic === 0xfeedface) return parseMachO(bytes, magic === 0xfeedfacf, false);
-  if (magic === 0x0061736d) return { format: 'wasm', goos: '', goarch: 'wasm', osFromHeader: false, needed: [] };
+  if (magic === 0x0061736d)
+    return { format: 'wasm', goos: '', goarch: 'wasm', osFromHeader: false, needed: [] };
   return { format: 'unknown', goos: '', goarch: '', osFromHeader: false, needed: [] };
 }
 
@@ -253,7 +291,7 @@ export function inspectBytes(bytes: Buffer): Inspection {
     format: headers.format,
     goos,
     goarch: headers.goarch || (headers.format === 'unknown' ? (buildInfo?.settings['GOARCH'] ?? '') : ''),
-    static: headers.interpreter === undefined && headers.needed.length === 0,
+    static: headers.format !== 'unknown' && headers.interpreter === undefined && headers.needed.length === 0,
     ...(headers.interpreter !== undefined ? { interpreter: headers.interpreter } : {}),
     needed: headers.needed,
     ...(buildInfo ? { buildInfo } : {}),
@@ -273,7 +311,13 @@ export async function inspectBinary(file: string): Promise<Inspection> {
   }
 }
 
-const FORMAT_NAMES: Record<BinaryFormat, string> = { elf: 'ELF', pe: 'PE', macho: 'Mach-O', wasm: 'WebAssembly', unknown: 'unrecognised' };
+const FORMAT_NAMES: Record<BinaryFormat, string> = {
+  elf: 'ELF',
+  pe: 'PE',
+  macho: 'Mach-O',
+  wasm: 'WebAssembly',
+  unknown: 'unrecognised',
+};
 
 /** The container format the target's OS loads; undefined when this module does not read that format. */
 export function expectedFormat(goos: string): BinaryFormat | undefined {
@@ -292,7 +336,9 @@ export function checkInspection(inspection: Inspection, target: Target, opts: { 
   if (format) {
     const found = `${FORMAT_NAMES[inspection.format]} for ${inspection.goarch || 'an unknown architecture'}`;
     if (inspection.format !== format || (format !== 'wasm' && inspection.goarch !== target.goarch)) {
-      problems.push(`${id}: expected ${format === 'elf' ? 'an' : 'a'} ${FORMAT_NAMES[format]} binary for ${target.goarch}, found ${found}`);
+      problems.push(
+        `${id}: expected ${format === 'elf' ? 'an' : 'a'} ${FORMAT_NAMES[format]} binary for ${target.goarch}, found ${found}`,
+      );
     } else if (inspection.goos !== target.goos) {
       problems.push(`${id}: expected a binary for ${target.goos}, found one for ${inspection.goos}`);
     }
@@ -303,7 +349,9 @@ export function checkInspection(inspection: Inspection, target: Target, opts: { 
       ...(inspection.interpreter !== undefined ? [`interpreter ${inspection.interpreter}`] : []),
       ...(inspection.needed.length > 0 ? [`shared libraries ${inspection.needed.join(', ')}`] : []),
     ];
-    problems.push(`${id}: not statically linked (${parts.join('; ')}); it will not start on systems without them. Build with CGO_ENABLED=0 (cgo: false), or set cgo: true if C libraries are intended.`);
+    problems.push(
+      `${id}: not statically linked (${parts.join('; ')}); it will not start on systems without them. Build with CGO_ENABLED=0 (cgo: false), or set cgo: true if C libraries are intended.`,
+    );
   }
 
   const info = inspection.buildInfo;
@@ -313,10 +361,14 @@ export function checkInspection(inspection: Inspection, target: Target, opts: { 
   }
   const settings = info.settings;
   if (!opts.cgo && settings['CGO_ENABLED'] !== '0') {
-    problems.push(`${id}: build info says CGO_ENABLED=${settings['CGO_ENABLED'] ?? '(unset)'}, expected 0; check build-env and the environment for CGO_ENABLED.`);
+    problems.push(
+      `${id}: build info says CGO_ENABLED=${settings['CGO_ENABLED'] ?? '(unset)'}, expected 0; check build-env and the environment for CGO_ENABLED.`,
+    );
   }
   if (settings['-trimpath'] !== 'true') {
-    problems.push(`${id}: build info does not record -trimpath=true, so the binary may hold runner paths and is not reproducible.`);
+    problems.push(
+      `${id}: build info does not record -trimpath=true, so the binary may hold runner paths and is not reproducible.`,
+    );
   }
   for (const [key, expected] of Object.entries(targetEnv(target))) {
     const recorded = settings[key];

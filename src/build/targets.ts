@@ -10,6 +10,9 @@ const VARIANTS: Record<string, { envVar: string; allowed: RegExp; describe: stri
   mipsle: { envVar: 'GOMIPS', allowed: /^(hardfloat|softfloat)$/, describe: 'hardfloat or softfloat' },
   mips64: { envVar: 'GOMIPS64', allowed: /^(hardfloat|softfloat)$/, describe: 'hardfloat or softfloat' },
   mips64le: { envVar: 'GOMIPS64', allowed: /^(hardfloat|softfloat)$/, describe: 'hardfloat or softfloat' },
+  ppc64: { envVar: 'GOPPC64', allowed: /^power(8|9|10)$/, describe: 'power8, power9 or power10' },
+  ppc64le: { envVar: 'GOPPC64', allowed: /^power(8|9|10)$/, describe: 'power8, power9 or power10' },
+  riscv64: { envVar: 'GORISCV64', allowed: /^rva2[023]u64$/, describe: 'rva20u64, rva22u64 or rva23u64' },
 };
 
 export class TargetError extends Error {}

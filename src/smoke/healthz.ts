@@ -12,7 +12,7 @@ import {
   type SmokeOptions,
 } from './plan.js';
 import { freePort, listeningSocketsOfGroup } from './port.js';
-import { killGroup, requestStop, startProcess, type Ending, type Started } from './process.js';
+import { killGroup, requestStop, startProcess, waitGroupGone, type Ending, type Started } from './process.js';
 import { TailBuffer } from './tail.js';
 
 const HOST = '127.0.0.1';
@@ -25,6 +25,8 @@ const MIN_REQUEST_TIMEOUT_MS = 250;
 /** How much of the body is read: enough for any health document, bounded for a server that streams. */
 const MAX_BODY_BYTES = 64 * 1024;
 const BODY_QUOTE_CHARS = 200;
+/** How long a killed process group may take to disappear before it is reported. */
+const GROUP_EXIT_TIMEOUT_MS = 5000;
 /** Lines of a failed attempt's output shown before its retry. */
 const RETRY_LOG_LINES = 20;
 const STOP_SIGNAL = process.platform === 'win32' ? 'taskkill' : 'SIGTERM';
@@ -178,6 +180,11 @@ async function attempt(launch: SmokeLaunch, port: number, options: SmokeOptions)
   const finish = async (result: Omit<SmokeResult, 'runner' | 'logTail'>): Promise<Attempt> => {
     killGroup(child);
     await ended;
+    if (child.pid !== undefined) {
+      const left = await waitGroupGone(child.pid, GROUP_EXIT_TIMEOUT_MS);
+      if (left.length > 0)
+        core.warning(`Processes ${left.join(', ')} of the smoke test were still running after SIGKILL.`);
+    }
     await started.drained;
     child.stdout?.destroy();
     child.stderr?.destroy();

@@ -1,6 +1,7 @@
 // Ports: a free one for the binary, and where a process listens instead when it ignores the one it was given.
 import * as fs from 'node:fs/promises';
 import * as net from 'node:net';
+import { groupMembers } from './process.js';
 
 /** A port free on 127.0.0.1 right now: the kernel picks it for a listener we close at once. */
 export async function freePort(): Promise<number> {
@@ -64,13 +65,6 @@ function formatProcAddress(hex: string): string {
   return `[${text}]`;
 }
 
-/** The process group id in a /proc/<pid>/stat line (the field after the state, after the parenthesised name). */
-export function parseStatPgrp(stat: string): number | null {
-  const afterName = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const pgrp = Number(afterName[2]);
-  return Number.isInteger(pgrp) ? pgrp : null;
-}
-
 async function readOrEmpty(file: string): Promise<string> {
   try {
     return await fs.readFile(file, 'utf8');
@@ -86,14 +80,7 @@ async function readOrEmpty(file: string): Promise<string> {
 export async function listeningSocketsOfGroup(pgid: number): Promise<ListeningSocket[]> {
   if (process.platform !== 'linux') return [];
   const inodes = new Set<string>();
-  let pids: string[];
-  try {
-    pids = (await fs.readdir('/proc')).filter((name) => /^\d+$/.test(name));
-  } catch {
-    return [];
-  }
-  for (const pid of pids) {
-    if (parseStatPgrp(await readOrEmpty(`/proc/${pid}/stat`)) !== pgid) continue;
+  for (const pid of await groupMembers(pgid)) {
     let fds: string[];
     try {
       fds = await fs.readdir(`/proc/${pid}/fd`);

@@ -1,5 +1,6 @@
 // Started processes: each in its own process group, tracked until it is gone, so none outlives the action.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs/promises';
 
 const live = new Set<ChildProcess>();
 let handlersInstalled = false;
@@ -102,6 +103,59 @@ export function killGroup(child: ChildProcess): void {
   }
 }
 
+/** State letter and process group id from a /proc/<pid>/stat line (fields after the parenthesised name). */
+export function parseStat(stat: string): { state: string; pgrp: number } | null {
+  const afterName = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const pgrp = Number(afterName[2]);
+  return afterName[0] && Number.isInteger(pgrp) ? { state: afterName[0], pgrp } : null;
+}
+
+/** PIDs of the live (non-zombie) processes in process group `pgid`, from /proc (Linux only). */
+export async function groupMembers(pgid: number): Promise<number[]> {
+  let entries: string[];
+  try {
+    entries = (await fs.readdir('/proc')).filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  const members: number[] = [];
+  for (const entry of entries) {
+    let stat: ReturnType<typeof parseStat> = null;
+    try {
+      stat = parseStat(await fs.readFile(`/proc/${entry}/stat`, 'utf8'));
+    } catch {
+      // Exited while we looked.
+    }
+    if (stat && stat.pgrp === pgid && stat.state !== 'Z') members.push(Number(entry));
+  }
+  return members;
+}
+
+/**
+ * Waits until nothing of process group `pgid` runs any more (SIGKILL is delivered asynchronously, and a killed
+ * multi-threaded program takes a moment to go). Returns the PIDs still running when `timeoutMs` ran out.
+ */
+export async function waitGroupGone(pgid: number, timeoutMs: number): Promise<number[]> {
+  if (isWindows) return [];
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const left = await stillRunning(pgid);
+    if (left.length === 0 || performance.now() >= deadline) return left;
+    await delay(10);
+  }
+}
+
+async function stillRunning(pgid: number): Promise<number[]> {
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    // ESRCH: the group is empty, the cheap and usual answer.
+    return [];
+  }
+  // Something is left; on Linux, zombies (waiting for a parent that does not reap) do not count.
+  return process.platform === 'linux' ? groupMembers(pgid) : [pgid];
+}
+
 /** Kills every process this module started and that may still run. Synchronous, safe to call any time. */
 export function killAll(): void {
   for (const child of live) killGroup(child);
@@ -123,8 +177,12 @@ function installExitHandlers(): void {
   process.on('exit', killAll);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
+      const groups = [...live].flatMap((child) => (child.pid === undefined ? [] : [child.pid]));
       killAll();
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      // Let the kernel finish the kills before the action itself goes, bounded so a cancel stays quick.
+      void Promise.all(groups.map((pgid) => waitGroupGone(pgid, 1000))).finally(() => {
+        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      });
     });
   }
 }

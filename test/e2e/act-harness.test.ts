@@ -344,7 +344,7 @@ describe('act runs on this machine', () => {
       workflow: '.github/workflows/act-harness.yml',
       job: 'sleeps',
       actionCachePath: path.join(scratch, 'act'),
-      timeoutMs: 15_000,
+      timeoutMs: 10_000,
     });
     expect(run.timedOut).toBe(true);
     const pidLine = run

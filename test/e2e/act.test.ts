@@ -26,7 +26,11 @@ import { startGithubServices, type GithubServices } from '../support/github-serv
 import { RegistryClient, type IndexDoc } from '../support/image-registry.js';
 
 const TAG = 'v1.2.3';
+/** One act run; the cache run holds a cold build of the fixture (about a minute on 2 idle cores). */
 const RUN_TIMEOUT_MS = 10 * 60_000;
+const CACHE_RUN_TIMEOUT_MS = 15 * 60_000;
+/** The test around a run: the run, then reading back what the services stored. */
+const TEST_MARGIN_MS = 2 * 60_000;
 
 let services: GithubServices;
 let repo: RepoCopy;
@@ -49,6 +53,26 @@ function hostGoModCache(): string {
   return result.stdout.trim();
 }
 
+/**
+ * The fixtures' modules must be in this machine's module cache: the steps read them from there through a file://
+ * GOPROXY, never from the internet. Throws with the command that puts them there.
+ */
+function checkFixtureModules(): void {
+  for (const fixture of ['test/fixtures/gin-app', 'test/fixtures/act-toolchain']) {
+    const result = spawnSync('go', ['mod', 'download'], {
+      cwd: path.join(REPO_ROOT, fixture),
+      env: { ...process.env, GOPROXY: 'off', GOFLAGS: '-mod=readonly', GOTOOLCHAIN: 'local' },
+      encoding: 'utf8',
+    });
+    if (result.status !== 0) {
+      throw new Error(
+        `The modules of ${fixture} are not in the module cache (${result.stderr.trim().split('\n').pop()}); ` +
+          `run \`(cd ${fixture} && go mod download)\` once (it needs the Go module proxy).`,
+      );
+    }
+  }
+}
+
 /** What every step gets on top of act's own runner variables. */
 function stepEnv(): Record<string, string> {
   return {
@@ -61,20 +85,30 @@ function stepEnv(): Record<string, string> {
   };
 }
 
+interface ScenarioOptions {
+  eventPayload?: Record<string, unknown>;
+  env?: Record<string, string>;
+  vars?: Record<string, string>;
+  secrets?: Record<string, string>;
+  timeoutMs?: number;
+}
+
 async function act(
   scenario: string,
   workflow: string,
   job: string,
-  eventPayload?: Record<string, unknown>,
+  options: ScenarioOptions = {},
 ): Promise<ActRun> {
   const run = await runAct({
     repoDir: repo.dir,
     workflow: `.github/workflows/${workflow}`,
     job,
-    env: stepEnv(),
+    env: { ...stepEnv(), ...options.env },
     actionCachePath: path.join(scratch, 'act'),
-    timeoutMs: RUN_TIMEOUT_MS,
-    ...(eventPayload ? { eventPayload } : {}),
+    timeoutMs: options.timeoutMs ?? RUN_TIMEOUT_MS,
+    ...(options.eventPayload ? { eventPayload: options.eventPayload } : {}),
+    ...(options.vars ? { vars: options.vars } : {}),
+    ...(options.secrets ? { secrets: options.secrets } : {}),
   });
   timings.push({ scenario, ms: run.durationMs });
   return run;
@@ -159,6 +193,7 @@ describe('the action in workflows run by act', () => {
         'dist/index.js does not exist: run `npm run bundle` first (the workflows run `uses: ./`)',
       );
     }
+    checkFixtureModules();
     scratch = await fsp.mkdtemp(path.join(os.tmpdir(), 'gin-release-act-e2e-'));
     services = await startGithubServices();
     repo = await copyRepository({ tags: [TAG] });
@@ -175,147 +210,177 @@ describe('the action in workflows run by act', () => {
     }
   });
 
-  it('defaults: builds, smoke-tests, archives, checksums and uploads; the job checks every file', async () => {
-    const run = await act('defaults', 'e2e-action.yml', 'defaults', {
-      eventPayload: { ref: `refs/tags/${TAG}` },
-    });
-    const job = run.job('defaults');
-    expect(job.result, describeRun(run, 'defaults')).toBe('success');
-    expect(run.exitCode).toBe(0);
+  it(
+    'defaults: builds, smoke-tests, archives, checksums and uploads; the job checks every file',
+    async () => {
+      const run = await act('defaults', 'e2e-action.yml', 'defaults', {
+        eventPayload: { ref: `refs/tags/${TAG}` },
+      });
+      const job = run.job('defaults');
+      expect(job.result, describeRun(run, 'defaults')).toBe('success');
+      expect(run.exitCode).toBe(0);
 
-    const release = job.step('release');
-    expect(mainResult(release)).toBe('success');
-    expect(release.outputs['version']).toBe('1.2.3');
-    expect(release.outputs['go-version']).toBe('1.26.8');
-    const artifacts = parseArtifacts(release);
-    expect(artifacts.map((a) => a.target).sort()).toEqual(['linux/amd64', 'linux/arm64', 'windows/amd64']);
-    expect(artifacts.filter((a) => a.goos === 'linux').map((a) => a.smoke?.status)).toEqual([
-      'passed',
-      'passed',
-    ]);
+      const release = job.step('release');
+      expect(mainResult(release)).toBe('success');
+      expect(release.outputs['version']).toBe('1.2.3');
+      expect(release.outputs['go-version']).toBe('1.26.8');
+      const artifacts = parseArtifacts(release);
+      expect(artifacts.map((a) => a.target).sort()).toEqual(['linux/amd64', 'linux/arm64', 'windows/amd64']);
+      expect(artifacts.filter((a) => a.goos === 'linux').map((a) => a.smoke?.status)).toEqual([
+        'passed',
+        'passed',
+      ]);
 
-    const names = JSON.parse(release.outputs['artifact-names'] ?? '[]') as string[];
-    expect(names).toHaveLength(1);
-    const check = job.step('check');
-    expect(check.lines).toContain(
-      `OK: 3 artifacts, Linux ones static, smoke passed on 2, checksums verified, version 1.2.3, uploaded as ${names[0]}`,
-    );
+      const names = JSON.parse(release.outputs['artifact-names'] ?? '[]') as string[];
+      expect(names).toHaveLength(1);
+      const check = job.step('check');
+      expect(check.lines).toContain(
+        `OK: 3 artifacts, Linux ones static, smoke passed on 2, checksums verified, version 1.2.3, uploaded as ${names[0]}`,
+      );
 
-    // What reached the artifact service: the three archives and the checksums, byte for byte as reported.
-    const stored = await storedFiles(names[0]!);
-    const archiveNames = artifacts.map((a) => path.basename(a.archive!.path));
-    expect([...stored.keys()].sort()).toEqual([...archiveNames, 'checksums.txt'].sort());
-    for (const artifact of artifacts) {
-      expect(sha256(stored.get(path.basename(artifact.archive!.path))!)).toBe(artifact.archive!.sha256);
-    }
-    const checksumLines = stored.get('checksums.txt')!.toString('utf8').trim().split('\n');
-    expect(checksumLines.sort()).toEqual(
-      artifacts.map((a) => `${a.archive!.sha256}  ${path.basename(a.archive!.path)}`).sort(),
-    );
-    expect(archiveNames.every((name) => name.includes('_1.2.3_'))).toBe(true);
+      // What reached the artifact service: the three archives and the checksums, byte for byte as reported.
+      const stored = await storedFiles(names[0]!);
+      const archiveNames = artifacts.map((a) => path.basename(a.archive!.path));
+      expect([...stored.keys()].sort()).toEqual([...archiveNames, 'checksums.txt'].sort());
+      for (const artifact of artifacts) {
+        expect(sha256(stored.get(path.basename(artifact.archive!.path))!)).toBe(artifact.archive!.sha256);
+      }
+      const checksumLines = stored.get('checksums.txt')!.toString('utf8').trim().split('\n');
+      expect(checksumLines.sort()).toEqual(
+        artifacts.map((a) => `${a.archive!.sha256}  ${path.basename(a.archive!.path)}`).sort(),
+      );
+      expect(archiveNames.every((name) => name.includes('_1.2.3_'))).toBe(true);
 
-    // The job summary the action wrote went through act's summary command.
-    const summary = release.commands
-      .filter((c) => c.command === 'summary')
-      .map((c) => c.content ?? '')
-      .join('');
-    expect(summary).toContain('linux/arm64');
-  });
+      // The job summary the action wrote went through act's summary command.
+      const summary = release.commands
+        .filter((c) => c.command === 'summary')
+        .map((c) => c.content ?? '')
+        .join('');
+      expect(summary).toContain('linux/arm64');
+    },
+    RUN_TIMEOUT_MS + TEST_MARGIN_MS,
+  );
 
-  it('go-version-file: go.mod with a toolchain line selects exactly that Go', async () => {
-    const run = await act('version-file', 'e2e-action.yml', 'version-file');
-    const job = run.job('version-file');
-    expect(job.result, describeRun(run, 'version-file')).toBe('success');
-    const release = job.step('release');
-    expect(release.outputs['go-version']).toBe('1.26.8');
-    expect(job.step('check').lines.join('\n')).toMatch(
-      /^OK: go.mod toolchain line gave Go 1\.26\.8 \(source: (runner|tool-cache|download)\), binary built with go1\.26\.8$/m,
-    );
-  });
+  it(
+    'go-version-file: go.mod with a toolchain line selects exactly that Go',
+    async () => {
+      const run = await act('version-file', 'e2e-action.yml', 'version-file');
+      const job = run.job('version-file');
+      expect(job.result, describeRun(run, 'version-file')).toBe('success');
+      const release = job.step('release');
+      expect(release.outputs['go-version']).toBe('1.26.8');
+      expect(job.step('check').lines.join('\n')).toMatch(
+        /^OK: go.mod toolchain line gave Go 1\.26\.8 \(source: (runner|tool-cache|download)\), binary built with go1\.26\.8$/m,
+      );
+    },
+    RUN_TIMEOUT_MS + TEST_MARGIN_MS,
+  );
 
-  it('uploads: one artifact per target plus the checksums, stored with the ids the outputs name', async () => {
-    const run = await act('uploads', 'e2e-action.yml', 'uploads');
-    const job = run.job('uploads');
-    expect(job.result, describeRun(run, 'uploads')).toBe('success');
-    const release = job.step('release');
-    const names = JSON.parse(release.outputs['artifact-names'] ?? '[]') as string[];
-    const ids = JSON.parse(release.outputs['artifact-ids'] ?? '[]') as number[];
-    const base = 'gin-app-e2e-uploads-1';
-    expect([...names].sort()).toEqual([`${base}-checksums`, `${base}-linux-amd64`, `${base}-windows-amd64`]);
-    expect(
-      job.step('check').lines.some((line) => line.startsWith(`OK: uploaded ${names.join(', ')} with ids`)),
-    ).toBe(true);
-
-    names.forEach((name, index) => {
-      expect(services.artifacts.find(name)?.id, name).toBe(ids[index]);
-    });
-    const linux = await storedFiles(`${base}-linux-amd64`);
-    expect([...linux.keys()]).toEqual([expect.stringMatching(/_linux_amd64\.tar\.gz$/)]);
-    const windows = await storedFiles(`${base}-windows-amd64`);
-    expect([...windows.keys()]).toEqual([expect.stringMatching(/_windows_amd64\.zip$/)]);
-    const checksums = (await storedFiles(`${base}-checksums`)).get('checksums.txt')!.toString('utf8');
-    for (const [file, data] of [...linux, ...windows])
-      expect(checksums).toContain(`${sha256(data)}  ${file}`);
-  });
-
-  it('cache: the second job restores the first one’s Go caches and builds without a module proxy', async () => {
-    const run = await act('cache (save + restore)', 'e2e-cache.yml', 'cache-restore');
-    const save = run.job('cache-save');
-    const restore = run.job('cache-restore');
-    expect(save.result, describeRun(run, 'cache-save')).toBe('success');
-    expect(restore.result, describeRun(run, 'cache-restore')).toBe('success');
-
-    expect(save.step('release').outputs['cache-hit']).toBe('false');
-    expect(
-      save.step('release').lines.some((line) => /^Go cache saved under gin-release-go-v1-/.test(line)),
-    ).toBe(true);
-    const saved = services.cache.saved();
-    expect(saved).toHaveLength(1);
-    expect(saved[0]!.key).toMatch(/^gin-release-go-v1-linux-x64-go1\.26\.8-/);
-
-    expect(restore.step('release').outputs['cache-hit']).toBe('true');
-    expect(restore.step('release').lines).toContain(`Go cache restored from ${saved[0]!.key}.`);
-    expect(restore.step('check').lines).toContain(
-      'OK: cache restored from the exact key, built with GOPROXY=off',
-    );
-  });
-
-  it('smoke failure: a 503 health check fails the action step, with the reason', async () => {
-    const run = await act('smoke-failure', 'e2e-action.yml', 'smoke-failure');
-    const job = run.job('smoke-failure');
-    expect(job.result, describeRun(run, 'smoke-failure')).toBe('success');
-    const release = job.step('release');
-    expect(mainResult(release)).toBe('failure');
-    expect(errorsOf(release).join('\n')).toMatch(/503/);
-    const [artifact] = parseArtifacts(release);
-    expect(artifact?.smoke?.status).toBe('failed');
-    expect(
-      job
-        .step('check')
-        .lines.some((line) => line.startsWith('OK: smoke test failed the step: ') && line.includes('503')),
-    ).toBe(true);
-  });
-
-  it('bad inputs: each step fails with a message naming the input, and builds nothing', async () => {
-    const run = await act('bad-inputs', 'e2e-action.yml', 'bad-inputs');
-    const job = run.job('bad-inputs');
-    expect(job.result, describeRun(run, 'bad-inputs')).toBe('success');
-    const expectations: Array<[string, RegExp]> = [
-      ['duplicate-targets', /^Invalid input targets: "linux\/amd64, linux\/amd64"\. .*listed twice/],
-      ['archive-format', /^Invalid input archive-format: "rar"\. Allowed: /],
-      ['no-module', /^Invalid input working-directory: .*go\.mod/],
-    ];
-    for (const [id, message] of expectations) {
-      const step = job.step(id);
-      expect(mainResult(step), id).toBe('failure');
+  it(
+    'uploads: one artifact per target plus the checksums, stored with the ids the outputs name',
+    async () => {
+      const run = await act('uploads', 'e2e-action.yml', 'uploads');
+      const job = run.job('uploads');
+      expect(job.result, describeRun(run, 'uploads')).toBe('success');
+      const release = job.step('release');
+      const names = JSON.parse(release.outputs['artifact-names'] ?? '[]') as string[];
+      const ids = JSON.parse(release.outputs['artifact-ids'] ?? '[]') as number[];
+      const base = 'gin-app-e2e-uploads-1';
+      expect([...names].sort()).toEqual([
+        `${base}-checksums`,
+        `${base}-linux-amd64`,
+        `${base}-windows-amd64`,
+      ]);
       expect(
-        errorsOf(step).some((error) => message.test(error)),
-        `${id}: ${errorsOf(step).join(' | ')}`,
+        job.step('check').lines.some((line) => line.startsWith(`OK: uploaded ${names.join(', ')} with ids`)),
       ).toBe(true);
-      expect(step.outputs['artifacts'], id).toBeUndefined();
-    }
-    expect(job.step('check').lines).toContain('OK: 3 bad inputs, 3 failed steps, nothing built');
-  });
+
+      names.forEach((name, index) => {
+        expect(services.artifacts.find(name)?.id, name).toBe(ids[index]);
+      });
+      const linux = await storedFiles(`${base}-linux-amd64`);
+      expect([...linux.keys()]).toEqual([expect.stringMatching(/_linux_amd64\.tar\.gz$/)]);
+      const windows = await storedFiles(`${base}-windows-amd64`);
+      expect([...windows.keys()]).toEqual([expect.stringMatching(/_windows_amd64\.zip$/)]);
+      const checksums = (await storedFiles(`${base}-checksums`)).get('checksums.txt')!.toString('utf8');
+      for (const [file, data] of [...linux, ...windows])
+        expect(checksums).toContain(`${sha256(data)}  ${file}`);
+    },
+    RUN_TIMEOUT_MS + TEST_MARGIN_MS,
+  );
+
+  it(
+    'cache: the second job restores the first one’s Go caches and builds without a module proxy',
+    async () => {
+      const run = await act('cache (save + restore)', 'e2e-cache.yml', 'cache-restore', {
+        timeoutMs: CACHE_RUN_TIMEOUT_MS,
+      });
+      const save = run.job('cache-save');
+      const restore = run.job('cache-restore');
+      expect(save.result, describeRun(run, 'cache-save')).toBe('success');
+      expect(restore.result, describeRun(run, 'cache-restore')).toBe('success');
+
+      expect(save.step('release').outputs['cache-hit']).toBe('false');
+      expect(
+        save.step('release').lines.some((line) => /^Go cache saved under gin-release-go-v1-/.test(line)),
+      ).toBe(true);
+      const saved = services.cache.saved();
+      expect(saved).toHaveLength(1);
+      expect(saved[0]!.key).toMatch(/^gin-release-go-v1-linux-x64-go1\.26\.8-/);
+
+      expect(restore.step('release').outputs['cache-hit']).toBe('true');
+      expect(restore.step('release').lines).toContain(`Go cache restored from ${saved[0]!.key}.`);
+      expect(restore.step('check').lines).toContain(
+        'OK: cache restored from the exact key, built with GOPROXY=off',
+      );
+    },
+    CACHE_RUN_TIMEOUT_MS + TEST_MARGIN_MS,
+  );
+
+  it(
+    'smoke failure: a 503 health check fails the action step, with the reason',
+    async () => {
+      const run = await act('smoke-failure', 'e2e-action.yml', 'smoke-failure');
+      const job = run.job('smoke-failure');
+      expect(job.result, describeRun(run, 'smoke-failure')).toBe('success');
+      const release = job.step('release');
+      expect(mainResult(release)).toBe('failure');
+      expect(errorsOf(release).join('\n')).toMatch(/503/);
+      const [artifact] = parseArtifacts(release);
+      expect(artifact?.smoke?.status).toBe('failed');
+      expect(
+        job
+          .step('check')
+          .lines.some((line) => line.startsWith('OK: smoke test failed the step: ') && line.includes('503')),
+      ).toBe(true);
+    },
+    RUN_TIMEOUT_MS + TEST_MARGIN_MS,
+  );
+
+  it(
+    'bad inputs: each step fails with a message naming the input, and builds nothing',
+    async () => {
+      const run = await act('bad-inputs', 'e2e-action.yml', 'bad-inputs');
+      const job = run.job('bad-inputs');
+      expect(job.result, describeRun(run, 'bad-inputs')).toBe('success');
+      const expectations: Array<[string, RegExp]> = [
+        ['duplicate-targets', /^Invalid input targets: "linux\/amd64, linux\/amd64"\. .*listed twice/],
+        ['archive-format', /^Invalid input archive-format: "rar"\. Allowed: /],
+        ['no-module', /^Invalid input working-directory: .*go\.mod/],
+      ];
+      for (const [id, message] of expectations) {
+        const step = job.step(id);
+        expect(mainResult(step), id).toBe('failure');
+        expect(
+          errorsOf(step).some((error) => message.test(error)),
+          `${id}: ${errorsOf(step).join(' | ')}`,
+        ).toBe(true);
+        expect(step.outputs['artifacts'], id).toBeUndefined();
+      }
+      expect(job.step('check').lines).toContain('OK: 3 bad inputs, 3 failed steps, nothing built');
+    },
+    RUN_TIMEOUT_MS + TEST_MARGIN_MS,
+  );
 
   it.skipIf(IMAGE_ENV_MISSING !== null)(
     'image: a two-platform image from the binaries, smoke-tested, pushed, its digest in the outputs',
@@ -347,11 +412,17 @@ describe('the action in workflows run by act', () => {
           'linux/amd64',
           'linux/arm64',
         ]);
-        // The password reached the action only as a secret: act masks it in everything it prints.
-        expect(run.output).not.toContain(e2e.password);
+        // The action masked the password at once; the only lines of act's JSON log holding it are those
+        // add-mask commands (act logs their argument as is; GitHub's runner never prints it).
+        expect(release.commands).toContainEqual(
+          expect.objectContaining({ command: 'add-mask', arg: e2e.password }),
+        );
+        const leaking = run.output.split('\n').filter((line) => line.includes(e2e.password));
+        expect(leaking.filter((line) => !line.includes('"command":"add-mask"'))).toEqual([]);
       } finally {
         await stopE2eEnv(e2e);
       }
     },
+    RUN_TIMEOUT_MS + TEST_MARGIN_MS + 5 * 60_000, // plus starting and stopping the image toolchain
   );
 });

@@ -309,7 +309,9 @@ describe('image stage with a remote buildx builder, dockerd and an authenticated
 
   test('a custom Dockerfile that does not exist is an input error, before any login or build', async () => {
     await expect(
-      buildImage(options({ image: `${env!.registry}/e2e/missing`, push: 'true', dockerfile: 'Dockerfile.nope' })),
+      buildImage(
+        options({ image: `${env!.registry}/e2e/missing`, push: 'true', dockerfile: 'Dockerfile.nope' }),
+      ),
     ).rejects.toThrow(/Invalid input dockerfile: "Dockerfile\.nope"\. There is no such file in /);
   });
 

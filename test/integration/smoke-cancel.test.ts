@@ -3,7 +3,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import { buildFixtures, isAlive, makeTempDir, processesMentioning } from '../support/smoke-fixtures.js';
+import {
+  buildFixtures,
+  isAlive,
+  makeTempDir,
+  processesMentioning,
+  waitDead,
+} from '../support/smoke-fixtures.js';
 
 const CHILD_SCRIPT = path.resolve(import.meta.dirname, '../support/smoke-child.ts');
 /** Bounds every wait on the stand-in action process; none should come near it. */
@@ -84,7 +90,7 @@ test.each(['SIGTERM', 'SIGINT'] as const)(
     const exit = await run.exited;
     // Ended by the signal itself: the cleanup listener re-raised it instead of swallowing it.
     expect(exit).toMatchObject({ code: null, signal });
-    expect(isAlive(pids[0]!)).toBe(false);
+    expect(await waitDead(pids[0]!)).toBe(true);
   },
 );
 
@@ -94,7 +100,7 @@ test('process.exit in the middle of a smoke test kills the running binary', asyn
   expect(pids).toHaveLength(1);
   const exit = await run.exited;
   expect(exit.code).toBe(7);
-  expect(isAlive(pids[0]!)).toBe(false);
+  expect(await waitDead(pids[0]!)).toBe(true);
 });
 
 test('the cleanup handlers do not keep a finished action alive', async () => {

@@ -32,7 +32,9 @@ export async function makeTempDir(prefix: string): Promise<string> {
 }
 
 export async function removeTempDirs(): Promise<void> {
-  await Promise.all(tempDirs.splice(0).map((dir) => fs.rm(dir, { recursive: true, force: true, maxRetries: 3 })));
+  await Promise.all(
+    tempDirs.splice(0).map((dir) => fs.rm(dir, { recursive: true, force: true, maxRetries: 3 })),
+  );
 }
 
 /** A copy of a fixture at a new path (so builds from it prove that the checkout's location does not leak in). */
@@ -42,7 +44,9 @@ export async function copyFixture(fixture: string, prefix: string): Promise<stri
   return dir;
 }
 
-export function buildOptions(overrides: Partial<BuildOptions> & Pick<BuildOptions, 'workingDirectory' | 'outputDir' | 'targets'>): BuildOptions {
+export function buildOptions(
+  overrides: Partial<BuildOptions> & Pick<BuildOptions, 'workingDirectory' | 'outputDir' | 'targets'>,
+): BuildOptions {
   return {
     goBinary: GO,
     main: '.',
@@ -63,7 +67,11 @@ export function buildOptions(overrides: Partial<BuildOptions> & Pick<BuildOption
 }
 
 /** Runs go with extra environment; returns the exit code and combined output. */
-export async function runGo(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ exitCode: number; output: string }> {
+export async function runGo(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<{ exitCode: number; output: string }> {
   const result = await exec.getExecOutput(GO, args, {
     cwd,
     env: { ...(process.env as Record<string, string>), ...env },
@@ -97,7 +105,13 @@ const running = new Set<ChildProcess>();
 export async function startBinary(file: string, env: Record<string, string> = {}): Promise<RunningBinary> {
   const port = await freePort();
   const child = spawn(file, [], {
-    env: { PATH: process.env['PATH'] ?? '', GIN_MODE: 'release', PORT: String(port), BIND_ADDR: '127.0.0.1', ...env },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      GIN_MODE: 'release',
+      PORT: String(port),
+      BIND_ADDR: '127.0.0.1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
@@ -114,11 +128,17 @@ export async function startBinary(file: string, env: Record<string, string> = {}
 }
 
 /** GETs a path until the binary answers, at most `attempts` times 100 ms apart. */
-export async function getWhenReady(port: number, urlPath: string, attempts = 300): Promise<{ status: number; body: string }> {
+export async function getWhenReady(
+  port: number,
+  urlPath: string,
+  attempts = 300,
+): Promise<{ status: number; body: string }> {
   let lastError = '';
   for (let i = 0; i < attempts; i++) {
     try {
-      const response = await fetch(`http://127.0.0.1:${port}${urlPath}`, { signal: AbortSignal.timeout(2000) });
+      const response = await fetch(`http://127.0.0.1:${port}${urlPath}`, {
+        signal: AbortSignal.timeout(2000),
+      });
       return { status: response.status, body: await response.text() };
     } catch (error) {
       lastError = (error as Error).message;

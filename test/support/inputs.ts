@@ -5,7 +5,9 @@ import { inputEnvName, readActionYml } from '../../src/local/action-yml.js';
 export const ACTION_YML = path.resolve(import.meta.dirname, '../../action.yml');
 
 export function actionDefaults(): Record<string, string> {
-  return Object.fromEntries(readActionYml(ACTION_YML).inputs.map((input) => [input.name, input.default ?? '']));
+  return Object.fromEntries(
+    readActionYml(ACTION_YML).inputs.map((input) => [input.name, input.default ?? '']),
+  );
 }
 
 /** Applies defaults plus overrides to process.env; returns a function that restores what was there. */

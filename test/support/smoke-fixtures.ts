@@ -85,6 +85,18 @@ export function isAlive(pid: number): boolean {
   return processState(pid) !== 'Z';
 }
 
+/**
+ * Waits, bounded, for a PID to go: a SIGKILL sent by another process (the stand-in action) is delivered
+ * asynchronously. Returns whether it is gone.
+ */
+export async function waitDead(pid: number, limitMs = 5000): Promise<boolean> {
+  for (let waited = 0; waited < limitMs; waited += 20) {
+    if (!isAlive(pid)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return !isAlive(pid);
+}
+
 function processState(pid: number): string | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -1,5 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { decideRelease, devVersion, normaliseTime, type ReleaseFacts, versionFromRef, versionFromTag } from '../../src/release.js';
+import {
+  decideRelease,
+  devVersion,
+  normaliseTime,
+  type ReleaseFacts,
+  versionFromRef,
+  versionFromTag,
+} from '../../src/release.js';
 
 describe('versionFromRef', () => {
   test.each([
@@ -63,17 +70,44 @@ const NONE: ReleaseFacts = {
 };
 
 describe('decideRelease', () => {
-  test.each<[string, Partial<ReleaseFacts>, { version: string; commit: string; date: string; epoch: number; ref: string }]>([
-    ['nothing known', {}, { version: '0.0.0-dev', commit: '', date: '1970-01-01T00:00:00Z', epoch: 0, ref: '' }],
+  test.each<
+    [
+      string,
+      Partial<ReleaseFacts>,
+      { version: string; commit: string; date: string; epoch: number; ref: string },
+    ]
+  >([
+    [
+      'nothing known',
+      {},
+      { version: '0.0.0-dev', commit: '', date: '1970-01-01T00:00:00Z', epoch: 0, ref: '' },
+    ],
     [
       'git checkout on a branch',
       { gitCommit: SHA, gitCommitTime: '2024-05-01T14:00:00+02:00', gitSymbolicRef: 'refs/heads/main' },
-      { version: '0.0.0-dev+0123456', commit: SHA, date: '2024-05-01T12:00:00Z', epoch: 1714564800, ref: 'refs/heads/main' },
+      {
+        version: '0.0.0-dev+0123456',
+        commit: SHA,
+        date: '2024-05-01T12:00:00Z',
+        epoch: 1714564800,
+        ref: 'refs/heads/main',
+      },
     ],
     [
       'tag push in Actions',
-      { gitCommit: SHA, gitCommitTime: '2024-05-01T12:00:00Z', GITHUB_REF: 'refs/tags/v1.2.3', GITHUB_SHA: SHA },
-      { version: '1.2.3', commit: SHA, date: '2024-05-01T12:00:00Z', epoch: 1714564800, ref: 'refs/tags/v1.2.3' },
+      {
+        gitCommit: SHA,
+        gitCommitTime: '2024-05-01T12:00:00Z',
+        GITHUB_REF: 'refs/tags/v1.2.3',
+        GITHUB_SHA: SHA,
+      },
+      {
+        version: '1.2.3',
+        commit: SHA,
+        date: '2024-05-01T12:00:00Z',
+        epoch: 1714564800,
+        ref: 'refs/tags/v1.2.3',
+      },
     ],
     [
       'the input beats the tag',
@@ -93,7 +127,13 @@ describe('decideRelease', () => {
     [
       'no git: GITHUB_SHA and SOURCE_DATE_EPOCH',
       { GITHUB_SHA: SHA, GITHUB_REF: 'refs/pull/7/merge', SOURCE_DATE_EPOCH: '1714564800' },
-      { version: '0.0.0-dev+0123456', commit: SHA, date: '2024-05-01T12:00:00Z', epoch: 1714564800, ref: 'refs/pull/7/merge' },
+      {
+        version: '0.0.0-dev+0123456',
+        commit: SHA,
+        date: '2024-05-01T12:00:00Z',
+        epoch: 1714564800,
+        ref: 'refs/pull/7/merge',
+      },
     ],
     [
       'git commit time beats SOURCE_DATE_EPOCH',

@@ -2,7 +2,8 @@
 import { describe, expect, test } from 'vitest';
 import { parseBinfmtEntry, parseCpuFlags } from '../../src/smoke/emulator.js';
 import { formatDuration, quoteBody } from '../../src/smoke/healthz.js';
-import { parseProcNetTcp, parseStatPgrp } from '../../src/smoke/port.js';
+import { parseProcNetTcp } from '../../src/smoke/port.js';
+import { parseStat } from '../../src/smoke/process.js';
 import { formatSmokeFailure, formatSmokeLine } from '../../src/smoke/report.js';
 import type { SmokeResult } from '../../src/types.js';
 
@@ -42,13 +43,13 @@ describe('parseProcNetTcp', () => {
   });
 });
 
-describe('parseStatPgrp', () => {
+describe('parseStat', () => {
   test.each([
-    ['1234 (app) S 1 1234 1234 0 -1 4194560 100', 1234],
-    ['99 (my (odd) name) R 5 77 77 0', 77],
+    ['1234 (app) S 1 1234 1234 0 -1 4194560 100', { state: 'S', pgrp: 1234 }],
+    ['99 (my (odd) name) Z 5 77 77 0', { state: 'Z', pgrp: 77 }],
     ['', null],
   ])('%s', (stat, expected) => {
-    expect(parseStatPgrp(stat)).toBe(expected);
+    expect(parseStat(stat)).toEqual(expected);
   });
 });
 

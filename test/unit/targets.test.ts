@@ -1,5 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { ociPlatform, parseTarget, parseTargets, TargetError, targetEnv, unsupportedTargets } from '../../src/build/targets.js';
+import {
+  ociPlatform,
+  parseTarget,
+  parseTargets,
+  TargetError,
+  targetEnv,
+  unsupportedTargets,
+} from '../../src/build/targets.js';
 
 describe('parseTarget', () => {
   test.each([
@@ -11,8 +18,14 @@ describe('parseTarget', () => {
     ['linux/arm/5', { goos: 'linux', goarch: 'arm', variant: 'v5', id: 'linux/arm/v5' }],
     ['linux/amd64/v3', { goos: 'linux', goarch: 'amd64', variant: 'v3', id: 'linux/amd64/v3' }],
     ['linux/arm64/v8.2', { goos: 'linux', goarch: 'arm64', variant: 'v8.2', id: 'linux/arm64/v8.2' }],
-    ['linux/386/softfloat', { goos: 'linux', goarch: '386', variant: 'softfloat', id: 'linux/386/softfloat' }],
-    ['linux/mipsle/softfloat', { goos: 'linux', goarch: 'mipsle', variant: 'softfloat', id: 'linux/mipsle/softfloat' }],
+    [
+      'linux/386/softfloat',
+      { goos: 'linux', goarch: '386', variant: 'softfloat', id: 'linux/386/softfloat' },
+    ],
+    [
+      'linux/mipsle/softfloat',
+      { goos: 'linux', goarch: 'mipsle', variant: 'softfloat', id: 'linux/mipsle/softfloat' },
+    ],
     ['windows/amd64', { goos: 'windows', goarch: 'amd64', variant: '', id: 'windows/amd64' }],
   ])('%s', (spec, expected) => {
     expect(parseTarget(spec)).toEqual(expected);
@@ -26,7 +39,9 @@ describe('parseTarget', () => {
     ['linux/amd64/v5', /variant "v5" for amd64 is not one of v1, v2, v3 or v4/],
     ['linux/arm/v8', /variant "v8" for arm is not one of v5, v6 or v7/],
     ['linux/arm64/v7', /variant "v7" for arm64 is not one of v8.0 to v9.5/],
-    ['linux/riscv64/v1', /riscv64 takes no variant/],
+    ['linux/s390x/v1', /s390x takes no variant/],
+    ['linux/riscv64/v1', /variant "v1" for riscv64 is not one of rva20u64, rva22u64 or rva23u64/],
+    ['linux/ppc64le/power7', /not one of power8, power9 or power10/],
     ['windows/amd64/hardfloat', /variant "hardfloat" for amd64/],
   ])('rejects %s', (spec, message) => {
     expect(() => parseTarget(spec)).toThrow(TargetError);
@@ -65,6 +80,8 @@ describe('targetEnv', () => {
     ['linux/386/sse2', { GOOS: 'linux', GOARCH: '386', GO386: 'sse2' }],
     ['linux/mips64/softfloat', { GOOS: 'linux', GOARCH: 'mips64', GOMIPS64: 'softfloat' }],
     ['windows/arm64', { GOOS: 'windows', GOARCH: 'arm64' }],
+    ['linux/ppc64le/power9', { GOOS: 'linux', GOARCH: 'ppc64le', GOPPC64: 'power9' }],
+    ['linux/riscv64/rva22u64', { GOOS: 'linux', GOARCH: 'riscv64', GORISCV64: 'rva22u64' }],
   ])('%s', (spec, env) => {
     expect(targetEnv(parseTarget(spec))).toEqual(env);
   });
@@ -81,6 +98,8 @@ describe('ociPlatform', () => {
     ['linux/arm64/v8.2', 'linux/arm64/v8'],
     ['linux/386/softfloat', 'linux/386'],
     ['linux/riscv64', 'linux/riscv64'],
+    ['linux/riscv64/rva22u64', 'linux/riscv64'],
+    ['linux/ppc64le/power9', 'linux/ppc64le'],
   ])('%s -> %s', (spec, platform) => {
     expect(ociPlatform(parseTarget(spec))).toBe(platform);
   });
