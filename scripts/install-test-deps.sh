@@ -19,3 +19,9 @@ fi
 if [ -f scripts/act/install.sh ]; then
   bash scripts/act/install.sh
 fi
+
+# Fixture modules come from the module proxy once; tests that must stay offline then read them with GOPROXY=file://.
+for mod in test/fixtures/*/go.mod test/fixtures/smoke/*/go.mod; do
+  [ -f "$mod" ] || continue
+  (cd "$(dirname "$mod")" && go mod download)
+done

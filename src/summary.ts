@@ -99,8 +99,9 @@ function fenced(text: string): string {
 export function renderSummary(data: SummaryData): string {
   const out: string[] = [];
   const commit = data.commit ? ` (${code(data.commit.slice(0, 7))})` : '';
-  out.push(`## Release ${escapeCell(data.version)}${commit}`, '');
-  out.push(`Go ${escapeCell(data.goVersion)}, ${GO_SOURCE_TEXT[data.goSource]}.`, '');
+  // A run that failed before the version or Go were known says so rather than printing blanks.
+  out.push(data.version ? `## Release ${escapeCell(data.version)}${commit}` : '## gin-release', '');
+  if (data.goVersion) out.push(`Go ${escapeCell(data.goVersion)}, ${GO_SOURCE_TEXT[data.goSource]}.`, '');
 
   if (data.failures.length > 0) {
     out.push('### Failures', '');
