@@ -10,6 +10,7 @@
 // hits that, the figure is a lower bound and the full time is extrapolated from the packages compiled so far.
 // Run: node --import tsx bench/image.ts [--runs 3] [--emulated-timeout 150]   (writes bench/results/image.json)
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -83,11 +84,34 @@ async function quietly<T>(work: () => Promise<T>): Promise<T> {
 
 interface CompileRun {
   ms: number;
-  /** User + system CPU time of the build and every process it ran (GNU time); undefined when it was stopped. */
+  /** User + system CPU time of the build and every process it ran (GNU time; from /proc when it was stopped). */
   cpuMs?: number;
   /** Packages compiled (lines of `go build -v`). */
   packages: number;
   finished: boolean;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux architecture Go runs on
+
+/**
+ * CPU time so far of a process group: each member's utime + stime, plus cutime + cstime (its children that have
+ * exited already). Read just before the group is killed, since GNU time reports nothing then.
+ */
+function groupCpuMs(pgid: number): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the name: state(0) ppid(1) pgrp(2) ... utime(11) stime(12) cutime(13) cstime(14).
+    if (Number(fields[2]) !== pgid) continue;
+    ticks += [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+  }
+  return Math.round((ticks * 1000) / CLOCK_TICKS_PER_SECOND);
 }
 
 /**
@@ -121,8 +145,10 @@ async function compile(
         packages += lines.filter((line) => /^[\w./-]+$/.test(line.trim())).length;
       });
       let timedOut = false;
+      let cpuAtStop: number | undefined;
       const timer = setTimeout(() => {
         timedOut = true;
+        cpuAtStop = groupCpuMs(child.pid!);
         try {
           process.kill(-child.pid!, 'SIGKILL');
         } catch {
@@ -133,7 +159,8 @@ async function compile(
       child.once('close', (code) => {
         clearTimeout(timer);
         const ms = Math.round(performance.now() - started);
-        if (timedOut) return resolve({ ms, packages, finished: false });
+        if (timedOut)
+          return resolve({ ms, packages, finished: false, ...(cpuAtStop ? { cpuMs: cpuAtStop } : {}) });
         if (code !== 0)
           return reject(new Error(`${command} ${commandArgs.join(' ')} failed (${code}): ${log}`));
         void fs.readFile(timeFile, 'utf8').then((text) => {
@@ -210,14 +237,20 @@ try {
     { ...GO_ENV, GOARCH: 'arm64', GOROOT: goroot, GODEBUG: 'asyncpreemptoff=1' },
     EMULATED_TIMEOUT_MS,
   );
+  const emulatedCpuEstimateMs =
+    emulated.cpuMs === undefined
+      ? undefined
+      : emulated.finished
+        ? emulated.cpuMs
+        : Math.round((emulated.cpuMs * packagesTotal) / Math.max(1, emulated.packages));
   const emulatedEstimateMs = emulated.finished
     ? emulated.ms
     : Math.round((emulated.ms * packagesTotal) / Math.max(1, emulated.packages));
   console.log(
     emulated.finished
       ? `    wall ${seconds(emulated.ms)}, CPU ${seconds(emulated.cpuMs!)} (${emulated.packages} packages)`
-      : `    stopped after ${seconds(emulated.ms)} with ${emulated.packages}/${packagesTotal} packages compiled; ` +
-          `full build estimated at ${seconds(emulatedEstimateMs)} (packages per second so far)`,
+      : `    stopped after ${seconds(emulated.ms)} (CPU ${seconds(emulated.cpuMs ?? 0)}) with ${emulated.packages}/${packagesTotal} ` +
+          `packages compiled; full build estimated at ${seconds(emulatedEstimateMs)} (packages per second so far)`,
   );
 
   // (a) our stage.
@@ -305,9 +338,10 @@ try {
   const theirsEstimate = nativeAmd64.ms + emulatedEstimateMs;
   console.log('\nResults');
   console.log(`  (c) native arm64 cross-compile:  wall ${show(nativeStats)}; CPU ${show(nativeCpuStats)}`);
-  if (emulated.finished) {
+  if (emulatedCpuEstimateMs) {
     console.log(
-      `      CPU ratio (b)/(c):           ${(emulated.cpuMs! / nativeCpuStats.median).toFixed(1)}x (independent of other load)`,
+      `      CPU ratio (b)/(c):           ${emulated.finished ? '' : '~'}${(emulatedCpuEstimateMs / nativeCpuStats.median).toFixed(1)}x ` +
+        `(CPU time does not depend on what else the machine runs${emulated.finished ? '' : '; per-package extrapolation'})`,
     );
   }
   console.log(
@@ -333,6 +367,7 @@ try {
     emulatedCompileArm64: {
       ms: emulated.ms,
       cpuMs: emulated.cpuMs ?? null,
+      estimatedFullCpuMs: emulatedCpuEstimateMs ?? null,
       finished: emulated.finished,
       packagesCompiled: emulated.packages,
       estimatedFullMs: emulatedEstimateMs,
@@ -341,6 +376,8 @@ try {
     ratioEmulatedToNative: {
       measuredAtLeast: emulated.ms / nativeStats.median,
       estimated: emulatedEstimateMs / nativeStats.median,
+      cpuEstimated:
+        emulatedCpuEstimateMs === undefined ? null : emulatedCpuEstimateMs / nativeCpuStats.median,
     },
     imageStageFromBinariesMs: stageStats,
     imageStageWithSmokeTestMs: withSmokeMs,

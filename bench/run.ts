@@ -58,7 +58,11 @@ function machine(): string[] {
   return [
     `- Date: ${new Date().toISOString()}`,
     `- Machine: ${os.type()} ${os.release()} ${os.arch()}, ${os.cpus().length} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
-    `- Node.js ${process.version}; ${command('go', ['version'])}; goreleaser: ${command('goreleaser', ['--version']).split('\n').find((l) => l.startsWith('GitVersion')) ?? 'not installed'}`,
+    `- Node.js ${process.version}; ${command('go', ['version'])}; goreleaser: ${
+      command('goreleaser', ['--version'])
+        .split('\n')
+        .find((l) => l.startsWith('GitVersion')) ?? 'not installed'
+    }`,
   ];
 }
 
@@ -82,11 +86,16 @@ async function main(): Promise<void> {
   ];
   for (const run of runs) {
     lines.push(`## ${run.name}`, '');
-    lines.push(`bench/${run.name}.ts, ${run.seconds} s, exit code ${run.exitCode}${run.exitCode === 0 ? '' : ' (FAILED: figures below are partial)'}`);
+    lines.push(
+      `bench/${run.name}.ts, ${run.seconds} s, exit code ${run.exitCode}${run.exitCode === 0 ? '' : ' (FAILED: figures below are partial)'}`,
+    );
     lines.push('', '```text', run.output.trimEnd(), '```', '');
   }
   // Only a full run replaces the committed report; a partial one goes beside it.
-  const file = asked.length > 0 ? path.join(benchDir, 'results', 'RESULTS.partial.md') : path.join(benchDir, 'RESULTS.md');
+  const file =
+    asked.length > 0
+      ? path.join(benchDir, 'results', 'RESULTS.partial.md')
+      : path.join(benchDir, 'RESULTS.md');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, lines.join('\n'));
   console.log(`\nwrote ${path.relative(root, file)}`);

@@ -97,7 +97,8 @@ function parseArgs(argv, inputNames) {
     if (arg.startsWith("--")) {
       const eq = arg.indexOf("=");
       const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-      if (!inputNames.has(name)) throw new Error(`unknown input --${name}; known inputs: ${[...inputNames].join(", ")}`);
+      if (!inputNames.has(name))
+        throw new Error(`unknown input --${name}; known inputs: ${[...inputNames].join(", ")}`);
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === void 0) throw new Error(`--${name} needs a value`);
       inputs.set(name, value);
@@ -136,7 +137,9 @@ async function main() {
   const runnerRoot = fs2.mkdtempSync(path.join(os.tmpdir(), "gin-release-local-"));
   const dirs = {
     temp: path.join(runnerRoot, "temp"),
-    toolCache: path.join(process.env["GIN_RELEASE_TOOL_CACHE"] ?? path.join(os.homedir(), ".cache", "gin-release", "tool-cache"))
+    toolCache: path.join(
+      process.env["GIN_RELEASE_TOOL_CACHE"] ?? path.join(os.homedir(), ".cache", "gin-release", "tool-cache")
+    )
   };
   fs2.mkdirSync(dirs.temp, { recursive: true });
   fs2.mkdirSync(dirs.toolCache, { recursive: true });
@@ -170,7 +173,8 @@ async function main() {
   });
   if (sha) env["GITHUB_SHA"] = sha;
   if (ref) env["GITHUB_REF"] = ref;
-  for (const input of contract.inputs) env[inputEnvName(input.name)] = args.inputs.get(input.name) ?? input.default ?? "";
+  for (const input of contract.inputs)
+    env[inputEnvName(input.name)] = args.inputs.get(input.name) ?? input.default ?? "";
   console.log(`gin-release (local run) on ${args.directory}`);
   console.log(`runner folder: ${runnerRoot}
 `);

@@ -10,7 +10,8 @@ const code = (text: string): string => (text.trim() === '' ? '_(empty)_' : `\`${
 console.log('### Inputs\n');
 console.log('| input | description | default |');
 console.log('| --- | --- | --- |');
-for (const input of contract.inputs) console.log(`| \`${input.name}\` | ${cell(input.description)} | ${code(input.default ?? '')} |`);
+for (const input of contract.inputs)
+  console.log(`| \`${input.name}\` | ${cell(input.description)} | ${code(input.default ?? '')} |`);
 console.log('\n### Outputs\n');
 console.log('| output | description |');
 console.log('| --- | --- |');

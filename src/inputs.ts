@@ -112,7 +112,11 @@ function args(name: string): string[] {
   try {
     return splitArgs(value);
   } catch (error) {
-    throw new InputError(name, value, `It must split into arguments like a shell line: ${(error as Error).message}.`);
+    throw new InputError(
+      name,
+      value,
+      `It must split into arguments like a shell line: ${(error as Error).message}.`,
+    );
   }
 }
 
@@ -141,47 +145,75 @@ function template(name: string): string {
   if (value === '') throw new InputError(name, value, 'It must not be empty.');
   for (const match of value.matchAll(/\{([^}]*)\}/g)) {
     if (!PLACEHOLDERS.includes(match[1]!)) {
-      throw new InputError(name, value, `Unknown placeholder {${match[1]}}; allowed: ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}.`);
+      throw new InputError(
+        name,
+        value,
+        `Unknown placeholder {${match[1]}}; allowed: ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}.`,
+      );
     }
   }
   return insidePath(name, value);
 }
 
 export function getInputs(): Inputs {
-  const workingDirectory = path.resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), raw('working-directory') || '.');
+  const workingDirectory = path.resolve(
+    process.env['GITHUB_WORKSPACE'] ?? process.cwd(),
+    raw('working-directory') || '.',
+  );
 
   let targets: Target[];
   try {
     targets = parseTargets(raw('targets'));
   } catch (error) {
     if (error instanceof TargetError) {
-      throw new InputError('targets', raw('targets'), `${error.message}. Allowed: GOOS/GOARCH[/variant] as listed by \`go tool dist list\`.`);
+      throw new InputError(
+        'targets',
+        raw('targets'),
+        `${error.message}. Allowed: GOOS/GOARCH[/variant] as listed by \`go tool dist list\`.`,
+      );
     }
     throw error;
   }
 
   const smokeTargetsRaw = raw('smoke-targets');
   let smokeTargets: SmokeTargets;
-  if (smokeTargetsRaw === 'auto' || smokeTargetsRaw === 'native' || smokeTargetsRaw === 'none' || smokeTargetsRaw === '') {
+  if (
+    smokeTargetsRaw === 'auto' ||
+    smokeTargetsRaw === 'native' ||
+    smokeTargetsRaw === 'none' ||
+    smokeTargetsRaw === ''
+  ) {
     smokeTargets = { mode: smokeTargetsRaw === '' ? 'auto' : smokeTargetsRaw };
   } else {
     let listed: Target[];
     try {
       listed = parseTargets(smokeTargetsRaw);
     } catch (error) {
-      throw new InputError('smoke-targets', smokeTargetsRaw, `${(error as Error).message}. Allowed: auto, native, none, or targets from the targets input.`);
+      throw new InputError(
+        'smoke-targets',
+        smokeTargetsRaw,
+        `${(error as Error).message}. Allowed: auto, native, none, or targets from the targets input.`,
+      );
     }
     const built = new Set(targets.map((t) => t.id));
     const notBuilt = listed.filter((t) => !built.has(t.id));
     if (notBuilt.length > 0) {
-      throw new InputError('smoke-targets', smokeTargetsRaw, `${notBuilt.map((t) => t.id).join(', ')} is not in targets; allowed: ${[...built].join(', ')}.`);
+      throw new InputError(
+        'smoke-targets',
+        smokeTargetsRaw,
+        `${notBuilt.map((t) => t.id).join(', ')} is not in targets; allowed: ${[...built].join(', ')}.`,
+      );
     }
     smokeTargets = { mode: 'list', targets: listed };
   }
 
   const healthPath = raw('health-path') || '/healthz';
   if (!healthPath.startsWith('/') || /\s/.test(healthPath)) {
-    throw new InputError('health-path', healthPath, 'Allowed: a URL path starting with "/" and without spaces.');
+    throw new InputError(
+      'health-path',
+      healthPath,
+      'Allowed: a URL path starting with "/" and without spaces.',
+    );
   }
   const healthStatusRaw = raw('health-status') || '200';
   if (!/^[1-5]\d\d$/.test(healthStatusRaw)) {
@@ -193,7 +225,11 @@ export function getInputs(): Inputs {
     try {
       healthBodyRegex = new RegExp(regexRaw);
     } catch (error) {
-      throw new InputError('health-body-regex', regexRaw, `It is not a valid regular expression: ${(error as Error).message}.`);
+      throw new InputError(
+        'health-body-regex',
+        regexRaw,
+        `It is not a valid regular expression: ${(error as Error).message}.`,
+      );
     }
   }
 
@@ -202,7 +238,11 @@ export function getInputs(): Inputs {
 
   const checksumsFile = raw('checksums-file') || 'checksums.txt';
   if (checksumsFile.includes('/') || checksumsFile.includes('\\') || checksumsFile.startsWith('.')) {
-    throw new InputError('checksums-file', checksumsFile, 'Allowed: a plain file name (no folders, not hidden).');
+    throw new InputError(
+      'checksums-file',
+      checksumsFile,
+      'Allowed: a plain file name (no folders, not hidden).',
+    );
   }
 
   const registryPassword = core.getInput('registry-password');
@@ -211,11 +251,19 @@ export function getInputs(): Inputs {
 
   const image = splitList(raw('image'));
   const push = bool('push');
-  if (push && image.length === 0) throw new InputError('push', 'true', 'Pushing needs the image input to name the image.');
+  if (push && image.length === 0)
+    throw new InputError('push', 'true', 'Pushing needs the image input to name the image.');
 
   const goVersion = raw('go-version');
-  if (goVersion && !/^(stable|oldstable|\d+(\.\d+){0,2}((rc|beta)\d+)?(\.x)?|go\d+(\.\d+){0,2})$/.test(goVersion)) {
-    throw new InputError('go-version', goVersion, 'Allowed: an exact release (1.26.8), a minor line (1.26), stable or oldstable.');
+  if (
+    goVersion &&
+    !/^(stable|oldstable|\d+(\.\d+){0,2}((rc|beta)\d+)?(\.x)?|go\d+(\.\d+){0,2})$/.test(goVersion)
+  ) {
+    throw new InputError(
+      'go-version',
+      goVersion,
+      'Allowed: an exact release (1.26.8), a minor line (1.26), stable or oldstable.',
+    );
   }
 
   return {

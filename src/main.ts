@@ -1,7 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as core from '@actions/core';
-import { checkMainPackage, checkTargetsSupported, defaultBinaryName, planBuilds, runBuilds } from './build/compile.js';
+import {
+  checkMainPackage,
+  checkTargetsSupported,
+  defaultBinaryName,
+  planBuilds,
+  runBuilds,
+} from './build/compile.js';
 import { checkInspection, inspectBinary } from './build/inspect.js';
 import { restoreGoCache, saveGoCache } from './go/cache.js';
 import { setupGo } from './go/install.js';
@@ -191,7 +197,9 @@ async function release(inputs: Inputs, clock: StageClock, summary: SummaryData):
   summary.artifacts = artifacts;
   setJsonOutputs(artifacts);
   if (summary.failures.length > 0) {
-    throw new StageFailure(`${summary.failures.length} problem(s) in the build stage: ${summary.failures.join('; ')}`);
+    throw new StageFailure(
+      `${summary.failures.length} problem(s) in the build stage: ${summary.failures.join('; ')}`,
+    );
   }
 
   if (inputs.smokeTest && inputs.smokeTargets.mode !== 'none') {
@@ -234,7 +242,12 @@ async function release(inputs: Inputs, clock: StageClock, summary: SummaryData):
     const image = await clock.time('Container image', () =>
       buildImage({ inputs, artifacts, release: releaseInfo, binaryName, workingDirectory: cwd }),
     );
-    summary.image = { refs: image.refs, digest: image.digest, platforms: image.platforms, pushed: image.pushed };
+    summary.image = {
+      refs: image.refs,
+      digest: image.digest,
+      platforms: image.platforms,
+      pushed: image.pushed,
+    };
     core.setOutput('image-refs', JSON.stringify(image.refs));
     if (image.digest) core.setOutput('image-digest', image.digest);
     if (image.metadata) core.setOutput('image-metadata', image.metadata);

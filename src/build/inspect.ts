@@ -344,7 +344,8 @@ export function checkInspection(inspection: Inspection, target: Target, opts: { 
     }
   }
 
-  if (target.goos === 'linux' && !opts.cgo && !inspection.static) {
+  // Only an ELF can be judged here; any other format was reported above already.
+  if (target.goos === 'linux' && !opts.cgo && inspection.format === 'elf' && !inspection.static) {
     const parts = [
       ...(inspection.interpreter !== undefined ? [`interpreter ${inspection.interpreter}`] : []),
       ...(inspection.needed.length > 0 ? [`shared libraries ${inspection.needed.join(', ')}`] : []),

@@ -151,9 +151,16 @@ async function obtainGo(
     if (found) return found;
   }
   if (spec.kind === 'line' && spec.orNewer && spec.minimum) {
-    const found = await local.findNewest({ kind: 'line', major: spec.major, minor: undefined, minimum: spec.minimum });
+    const found = await local.findNewest({
+      kind: 'line',
+      major: spec.major,
+      minor: undefined,
+      minimum: spec.minimum,
+    });
     if (found) {
-      core.info(`${request.origin} asks for at least Go ${spec.minimum.text}; Go ${found.version} at hand satisfies it.`);
+      core.info(
+        `${request.origin} asks for at least Go ${spec.minimum.text}; Go ${found.version} at hand satisfies it.`,
+      );
       return found;
     }
   }

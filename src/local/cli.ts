@@ -47,7 +47,8 @@ function parseArgs(argv: string[], inputNames: Set<string>): CliArgs {
     if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
       const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-      if (!inputNames.has(name)) throw new Error(`unknown input --${name}; known inputs: ${[...inputNames].join(', ')}`);
+      if (!inputNames.has(name))
+        throw new Error(`unknown input --${name}; known inputs: ${[...inputNames].join(', ')}`);
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined) throw new Error(`--${name} needs a value`);
       inputs.set(name, value);
@@ -92,7 +93,9 @@ async function main(): Promise<number> {
   const runnerRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'gin-release-local-'));
   const dirs = {
     temp: path.join(runnerRoot, 'temp'),
-    toolCache: path.join(process.env['GIN_RELEASE_TOOL_CACHE'] ?? path.join(os.homedir(), '.cache', 'gin-release', 'tool-cache')),
+    toolCache: path.join(
+      process.env['GIN_RELEASE_TOOL_CACHE'] ?? path.join(os.homedir(), '.cache', 'gin-release', 'tool-cache'),
+    ),
   };
   fs.mkdirSync(dirs.temp, { recursive: true });
   fs.mkdirSync(dirs.toolCache, { recursive: true });
@@ -123,12 +126,15 @@ async function main(): Promise<number> {
     GITHUB_SERVER_URL: 'https://github.com',
     RUNNER_TEMP: dirs.temp,
     RUNNER_TOOL_CACHE: dirs.toolCache,
-    RUNNER_OS: { linux: 'Linux', darwin: 'macOS', win32: 'Windows' }[process.platform as string] ?? process.platform,
-    RUNNER_ARCH: { x64: 'X64', arm64: 'ARM64', arm: 'ARM', ia32: 'X86' }[process.arch as string] ?? process.arch,
+    RUNNER_OS:
+      { linux: 'Linux', darwin: 'macOS', win32: 'Windows' }[process.platform as string] ?? process.platform,
+    RUNNER_ARCH:
+      { x64: 'X64', arm64: 'ARM64', arm: 'ARM', ia32: 'X86' }[process.arch as string] ?? process.arch,
   });
   if (sha) env['GITHUB_SHA'] = sha;
   if (ref) env['GITHUB_REF'] = ref;
-  for (const input of contract.inputs) env[inputEnvName(input.name)] = args.inputs.get(input.name) ?? input.default ?? '';
+  for (const input of contract.inputs)
+    env[inputEnvName(input.name)] = args.inputs.get(input.name) ?? input.default ?? '';
 
   console.log(`gin-release (local run) on ${args.directory}`);
   console.log(`runner folder: ${runnerRoot}\n`);
