@@ -11,7 +11,7 @@ import {
 import { checkInspection, inspectBinary } from './build/inspect.js';
 import { restoreGoCache, saveGoCache } from './go/cache.js';
 import { setupGo } from './go/install.js';
-import { buildImage } from './image/image.js';
+import { buildImage, planImage } from './image/image.js';
 import { getInputs, InputError, type Inputs } from './inputs.js';
 import { createArchive, planArchives, resolveExtraFiles } from './package/archive.js';
 import { inPool } from './util/pool.js';
@@ -114,6 +114,9 @@ async function release(inputs: Inputs, clock: StageClock, summary: SummaryData):
   summary.version = releaseInfo.version;
   summary.commit = releaseInfo.commit;
   core.setOutput('version', releaseInfo.version);
+
+  // Image names, tags and platforms are checked now, not after minutes of building.
+  if (inputs.image.length > 0) planImage(inputs, inputs.targets, releaseInfo);
 
   // Everything that can be checked against the resolved Go is checked before anything is built.
   await checkTargetsSupported(go.goBinary, inputs.targets);

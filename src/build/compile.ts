@@ -125,7 +125,11 @@ export function ldflagsValue(options: BuildOptions): string {
     }
     args.push('-X', `${variable}=${value}`);
   }
-  return joinQuoted([...args, ...options.ldflags], 'ldflags');
+  // Quoted per source so that a value go cannot read back is blamed on the input it came from.
+  return [
+    joinQuoted(args, 'version'),
+    ...(options.ldflags.length > 0 ? [joinQuoted(options.ldflags, 'ldflags')] : []),
+  ].join(' ');
 }
 
 /** Normalises a rendered binary path and rejects one that leaves output-dir. */
@@ -350,10 +354,12 @@ async function runOne(plan: BuildPlan, goBinary: string, cwd: string): Promise<B
   return { plan, ok: exitCode === 0, exitCode, durationMs, output: tail.lines(OUTPUT_TAIL_LINES) };
 }
 
-/** How a build reads in a log line. */
+/** A build as a copy-pasteable shell line for the log (only for reading: builds never go through a shell). */
 function describePlan(plan: BuildPlan): string {
-  const env = Object.entries(plan.env).map(([k, v]) => `${k}=${v}`);
-  return [...env, 'go', ...plan.args].join(' ');
+  const quote = (arg: string): string =>
+    /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+  const env = Object.entries(plan.env).map(([k, v]) => `${k}=${quote(v)}`);
+  return [...env, 'go', ...plan.args.map(quote)].join(' ');
 }
 
 /**
@@ -362,7 +368,12 @@ function describePlan(plan: BuildPlan): string {
  * interleaves; there are no log groups here because the caller already runs this stage inside one and the
  * Actions log does not nest groups.
  */
-export async function runBuilds(plans: BuildPlan[], parallelism: number, goBinary: string, cwd: string): Promise<BuildOutcome[]> {
+export async function runBuilds(
+  plans: BuildPlan[],
+  parallelism: number,
+  goBinary: string,
+  cwd: string,
+): Promise<BuildOutcome[]> {
   const outcomes: BuildOutcome[] = new Array<BuildOutcome>(plans.length);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -21,7 +21,9 @@ export class TargetError extends Error {}
 export function parseTarget(spec: string): Target {
   const parts = spec.trim().split('/');
   if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[a-z0-9._]+$/.test(p))) {
-    throw new TargetError(`"${spec}" is not of the form goos/goarch or goos/goarch/variant (e.g. linux/arm/v7)`);
+    throw new TargetError(
+      `"${spec}" is not of the form goos/goarch or goos/goarch/variant (e.g. linux/arm/v7)`,
+    );
   }
   const [goos, goarch, rawVariant = ''] = parts as [string, string, string?];
   let variant = rawVariant;
@@ -42,7 +44,8 @@ export function parseTargets(text: string): Target[] {
     .split(/[\n,]/)
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
-  if (specs.length === 0) throw new TargetError('the target list is empty; give at least one, e.g. linux/amd64');
+  if (specs.length === 0)
+    throw new TargetError('the target list is empty; give at least one, e.g. linux/amd64');
   const seen = new Map<string, string>();
   return specs.map((spec) => {
     const target = parseTarget(spec);

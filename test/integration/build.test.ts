@@ -80,7 +80,8 @@ describe('the cross-compile matrix', () => {
     expect(checkInspection(inspection, target, { cgo: false })).toEqual([]);
     // -trimpath keeps -ldflags out of build info, so look for the stamped values in the binary's data.
     const bytes = await fs.readFile(binaryFor(target.id));
-    for (const stamp of [TEST_RELEASE.version, TEST_RELEASE.commit, TEST_RELEASE.date]) expect(bytes.includes(stamp)).toBe(true);
+    for (const stamp of [TEST_RELEASE.version, TEST_RELEASE.commit, TEST_RELEASE.date])
+      expect(bytes.includes(stamp)).toBe(true);
   });
 
   test('variants reach the compiler', async () => {

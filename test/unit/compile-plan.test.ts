@@ -214,6 +214,13 @@ describe('joinQuoted (the go command reads it back with quoted.Split)', () => {
     expect(joinQuoted(args, 'ldflags')).toBe(joined);
   });
 
+  test('a version holding both quote kinds is blamed on the version input', () => {
+    const release = { version: `1'"`, commit: '', date: '', epoch: 0, ref: '' };
+    expect(() => planBuilds(options({ release }))).toThrow(
+      /^Invalid input version: "main.version=1'\\"". A linker argument/,
+    );
+  });
+
   test('both quote kinds cannot be expressed', () => {
     expect(() => joinQuoted(['-X', `main.a='"`], 'ldflags')).toThrow(InputError);
     expect(() => joinQuoted(['-X', `main.a='"`], 'ldflags')).toThrow(/Invalid input ldflags/);
