@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as core from '@actions/core';
 import { parseTarget } from '../build/targets.js';
 import { InputError, type Inputs } from '../inputs.js';
-import type { SmokeOptions } from '../smoke/plan.js';
+import { smokeOptionsFromInputs, type SmokeOptions } from '../smoke/plan.js';
 import type { BuiltArtifact, ReleaseInfo, SmokeResult, Target } from '../types.js';
 import { checkBuildx, runBuildx, runDocker, type BuildxOptions } from './buildx.js';
 import { prepareContext } from './context.js';
@@ -115,18 +115,6 @@ export function planImage(
     };
   }
   return { names, tags, refs: imageRefs(inputs.image, tags), platforms, login };
-}
-
-function smokeOptions(inputs: ImageInputs): SmokeOptions {
-  return {
-    healthPath: inputs.healthPath,
-    healthStatus: inputs.healthStatus,
-    healthBodyRegex: inputs.healthBodyRegex,
-    env: inputs.smokeEnv,
-    args: inputs.smokeArgs,
-    readyTimeoutMs: inputs.readyTimeoutSeconds * 1000,
-    shutdownTimeoutMs: inputs.shutdownTimeoutSeconds * 1000,
-  };
 }
 
 async function licenseOf(workingDirectory: string): Promise<string> {
@@ -279,7 +267,7 @@ export async function buildImage(options: ImageOptions): Promise<ImageStageResul
 
       let smoke: SmokeResult | undefined;
       if (inputs.imageSmokeTest) {
-        smoke = await smokeTestImage(base, plan.platforms, smokeOptions(inputs), env, workDir);
+        smoke = await smokeTestImage(base, plan.platforms, smokeOptionsFromInputs(inputs), env, workDir);
         if (smoke.status === 'failed') {
           const tail = smoke.logTail?.length
             ? `\nLast lines of its output:\n${smoke.logTail.join('\n')}`

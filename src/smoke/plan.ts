@@ -130,50 +130,24 @@ export const QEMU_ARCH: Record<string, string> = {
 };
 
 // x86-64 micro-architecture levels as Go's GOAMD64 defines them, in /proc/cpuinfo flag names (lzcnt is `abm`).
+const AMD64_V2_FLAGS = ['cx16', 'lahf_lm', 'popcnt', 'pni', 'sse4_1', 'sse4_2', 'ssse3'];
+const AMD64_V3_FLAGS = [
+  ...AMD64_V2_FLAGS,
+  'avx',
+  'avx2',
+  'bmi1',
+  'bmi2',
+  'f16c',
+  'fma',
+  'abm',
+  'movbe',
+  'xsave',
+];
 const AMD64_LEVEL_FLAGS: Record<string, string[]> = {
   v1: [],
-  v2: ['cx16', 'lahf_lm', 'popcnt', 'pni', 'sse4_1', 'sse4_2', 'ssse3'],
-  v3: [
-    'cx16',
-    'lahf_lm',
-    'popcnt',
-    'pni',
-    'sse4_1',
-    'sse4_2',
-    'ssse3',
-    'avx',
-    'avx2',
-    'bmi1',
-    'bmi2',
-    'f16c',
-    'fma',
-    'abm',
-    'movbe',
-    'xsave',
-  ],
-  v4: [
-    'cx16',
-    'lahf_lm',
-    'popcnt',
-    'pni',
-    'sse4_1',
-    'sse4_2',
-    'ssse3',
-    'avx',
-    'avx2',
-    'bmi1',
-    'bmi2',
-    'f16c',
-    'fma',
-    'abm',
-    'movbe',
-    'xsave',
-    'avx512f',
-    'avx512bw',
-    'avx512cd',
-    'avx512dq',
-    'avx512vl',
-  ],
+  v2: AMD64_V2_FLAGS,
+  v3: AMD64_V3_FLAGS,
+  v4: [...AMD64_V3_FLAGS, 'avx512f', 'avx512bw', 'avx512cd', 'avx512dq', 'avx512vl'],
 };
 
 /** CPU flags a GOAMD64 level needs that this CPU lacks; empty when it can run (or when the flags are unknown). */
@@ -295,7 +269,18 @@ export function binaryLaunch(
 }
 
 /** The smoke options the inputs describe. */
-export function smokeOptionsFromInputs(inputs: Inputs): SmokeOptions {
+export function smokeOptionsFromInputs(
+  inputs: Pick<
+    Inputs,
+    | 'healthPath'
+    | 'healthStatus'
+    | 'healthBodyRegex'
+    | 'smokeEnv'
+    | 'smokeArgs'
+    | 'readyTimeoutSeconds'
+    | 'shutdownTimeoutSeconds'
+  >,
+): SmokeOptions {
   return {
     healthPath: inputs.healthPath,
     healthStatus: inputs.healthStatus,
