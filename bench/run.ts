@@ -2,6 +2,7 @@
 // and writes bench/RESULTS.md with the machine, the date and each benchmark's own figures and ratios.
 //
 //   node --import tsx bench/run.ts [build smoke cache image]
+//   node --import tsx bench/run.ts --from-results   (RESULTS.md from the JSON each benchmark wrote in its last run)
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -66,7 +67,37 @@ function machine(): string[] {
   ];
 }
 
+/** RESULTS.md from bench/results/<name>.json, for when the benchmarks were run one by one rather than together. */
+function reportFromResults(): void {
+  const lines = [
+    '# gin-release benchmark results',
+    '',
+    'Assembled by `node --import tsx bench/run.ts --from-results` from the figures each benchmark wrote in its own',
+    'last real run (the time of each is given). Every comparison inside one benchmark was measured in that same run.',
+    '`npm run bench` reruns them all and rewrites this file.',
+    '',
+    ...machine(),
+    '',
+  ];
+  for (const name of ALL) {
+    const file = path.join(benchDir, 'results', `${name}.json`);
+    lines.push(`## ${name}`, '');
+    if (!fs.existsSync(file)) {
+      lines.push(`Not measured: bench/${name}.ts has not written bench/results/${name}.json yet.`, '');
+      continue;
+    }
+    lines.push(`bench/${name}.ts, run at ${fs.statSync(file).mtime.toISOString()}:`, '');
+    lines.push('```json', fs.readFileSync(file, 'utf8').trimEnd(), '```', '');
+  }
+  fs.writeFileSync(path.join(benchDir, 'RESULTS.md'), lines.join('\n'));
+  console.log('wrote bench/RESULTS.md');
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--from-results')) {
+    reportFromResults();
+    return;
+  }
   const asked = process.argv.slice(2);
   const names = asked.length > 0 ? asked : [...ALL];
   const runs: BenchRun[] = [];
