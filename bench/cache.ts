@@ -8,6 +8,7 @@
 // Run: node --import tsx bench/cache.ts [--runs 3] [--goreleaser-runs 3] [--no-goreleaser]
 // Writes bench/results/cache.json. Each cold six-target build of gin takes minutes on 2 cores (34 min under heavy
 // load here), so --runs 1 is the practical choice on a shared machine.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
@@ -91,15 +92,27 @@ const restoreRunnerEnv = applyRunnerEnv({
   RUNNER_TEMP: scratch,
 });
 
-let cleaned = false;
-async function cleanUp(): Promise<void> {
-  if (cleaned) return;
-  cleaned = true;
+/** The build or goreleaser process running now, so an interrupted benchmark can stop it with its compilers. */
+let running: ChildProcess | undefined;
+
+let cleaning: Promise<void> | undefined;
+/** Stops what runs and removes what was made; every caller (signal or normal end) awaits the same clean-up. */
+function cleanUp(): Promise<void> {
+  cleaning ??= stopAndRemove();
+  return cleaning;
+}
+async function stopAndRemove(): Promise<void> {
+  if (running?.pid !== undefined && running.exitCode === null) {
+    const group = running.pid;
+    const exited = new Promise((resolve) => running?.once('close', resolve));
+    process.kill(-group, 'SIGKILL');
+    await exited;
+  }
+  await services.stop();
   restoreRunnerEnv();
   restoreGoEnv();
   await exec.exec('chmod', ['-R', 'u+w', scratch], { silent: true, ignoreReturnCode: true });
-  await fs.rm(scratch, { recursive: true, force: true });
-  await services.stop();
+  await fs.rm(scratch, { recursive: true, force: true, maxRetries: 3 });
 }
 // An interrupted run (each cold build takes minutes) still stops Azurite and removes its gigabyte of caches.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -115,16 +128,36 @@ async function wipe(): Promise<void> {
   await fs.rm(buildCache, { recursive: true, force: true });
 }
 
+/** Runs a command (no shell) in its own process group; rejects with its output when it fails. */
+function run(command: string, commandArgs: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, commandArgs, {
+      cwd: app,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    running = child;
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+    child.stderr.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      running = undefined;
+      if (code === 0) resolve();
+      else reject(new Error(`${command} ${commandArgs.join(' ')} exited with ${code}:\n${output}`));
+    });
+  });
+}
+
 async function buildAll(targets: Target[]): Promise<void> {
   for (const target of targets) {
     const out = path.join(app, 'out', target.id.replaceAll('/', '_'), 'app');
-    const result = await exec.getExecOutput('go', ['build', '-trimpath', '-ldflags=-s -w', '-o', out, '.'], {
-      cwd: app,
-      env: { ...(process.env as Record<string, string>), CGO_ENABLED: '0', ...targetEnv(target) },
-      silent: true,
-      ignoreReturnCode: true,
+    await run('go', ['build', '-trimpath', '-ldflags=-s -w', '-o', out, '.'], {
+      ...process.env,
+      CGO_ENABLED: '0',
+      ...targetEnv(target),
     });
-    if (result.exitCode !== 0) throw new Error(`go build ${target.id} failed:\n${result.stderr}`);
   }
 }
 
@@ -150,12 +183,7 @@ async function setupGoKey(): Promise<string> {
 }
 
 async function goreleaserBuild(): Promise<void> {
-  const result = await exec.getExecOutput(GORELEASER, ['build', '--snapshot', '--clean'], {
-    cwd: app,
-    silent: true,
-    ignoreReturnCode: true,
-  });
-  if (result.exitCode !== 0) throw new Error(`goreleaser build failed:\n${result.stdout}\n${result.stderr}`);
+  await run(GORELEASER, ['build', '--snapshot', '--clean']);
 }
 
 const GORELEASER_CONFIG = `version: 2
