@@ -40,7 +40,9 @@ export async function removeTempDirs(): Promise<void> {
 /** A copy of a fixture at a new path (so builds from it prove that the checkout's location does not leak in). */
 export async function copyFixture(fixture: string, prefix: string): Promise<string> {
   const dir = path.join(await makeTempDir(prefix), path.basename(fixture));
-  await fs.cp(fixture, dir, { recursive: true });
+  // Leave out outputs of earlier local runs of the action (dist/ is git-ignored, not part of the fixture).
+  const skip = path.join(fixture, 'dist');
+  await fs.cp(fixture, dir, { recursive: true, filter: (source) => source !== skip });
   return dir;
 }
 
