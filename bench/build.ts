@@ -157,7 +157,7 @@ const benchStarted = performance.now();
 const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'gin-release-bench-build-'));
 try {
   const app = path.join(scratch, 'app');
-  await fs.cp(FIXTURE, app, { recursive: true });
+  await fs.cp(FIXTURE, app, { recursive: true, filter: (source) => source !== path.join(FIXTURE, 'dist') });
   // goreleaser wants a git repository with a commit; the same commit is stamped into our builds.
   await git(app, ['init', '-q', '-b', 'main']);
   await git(app, ['add', '-A']);
