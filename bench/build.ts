@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import * as exec from '@actions/exec';
 import { type BuildPlan, buildProcessEnv, planBuilds, runBuilds } from '../src/build/compile.js';
 import { parseTargets } from '../src/build/targets.js';
+import { seconds, show, stats, type Stats } from './stats.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -33,26 +34,6 @@ const FIXTURE = path.resolve(import.meta.dirname, '../test/fixtures/gin-app');
 const RESULTS = path.resolve(import.meta.dirname, 'results/build.json');
 const RELEASE = { version: '1.0.0', commit: '', date: '2024-05-01T12:00:00Z', epoch: 1714564800, ref: '' };
 
-interface Stats {
-  median: number;
-  min: number;
-  max: number;
-  runs: number[];
-}
-
-function stats(values: number[]): Stats {
-  const sorted = [...values].sort((a, b) => a - b);
-  return {
-    median: sorted[Math.floor(sorted.length / 2)]!,
-    min: sorted[0]!,
-    max: sorted.at(-1)!,
-    runs: values,
-  };
-}
-
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-const show = (s: Stats): string =>
-  `median ${seconds(s.median)} (min ${seconds(s.min)}, max ${seconds(s.max)}, n=${s.runs.length})`;
 const load = (): string =>
   os
     .loadavg()

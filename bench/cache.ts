@@ -20,6 +20,7 @@ import { parseTargets, targetEnv } from '../src/build/targets.js';
 import { restoreGoCache, saveGoCache } from '../src/go/cache.js';
 import type { Target } from '../src/types.js';
 import { applyEnv, applyRunnerEnv, startGithubServices } from '../test/support/github-services.js';
+import { seconds, show, stats, type Stats } from './stats.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -36,27 +37,6 @@ const TARGETS = parseTargets(
   'linux/amd64, linux/arm64, linux/arm/v7, darwin/amd64, darwin/arm64, windows/amd64',
 );
 const CI_TEST_JOB_TARGETS = parseTargets('linux/amd64');
-
-interface Stats {
-  median: number;
-  min: number;
-  max: number;
-  runs: number[];
-}
-
-function stats(values: number[]): Stats {
-  const sorted = [...values].sort((a, b) => a - b);
-  return {
-    median: sorted[Math.floor(sorted.length / 2)]!,
-    min: sorted[0]!,
-    max: sorted.at(-1)!,
-    runs: values,
-  };
-}
-
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-const show = (s: Stats): string =>
-  `median ${seconds(s.median)} (min ${seconds(s.min)}, max ${seconds(s.max)}, n=${s.runs.length})`;
 
 async function quietly<T>(work: () => Promise<T>): Promise<T> {
   // The cache client logs every step; keep the benchmark's output to its figures.

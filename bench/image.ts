@@ -23,6 +23,7 @@ import { applyEnv, startE2eEnv, stopE2eEnv, type E2eEnv } from '../test/support/
 import { GIN_APP } from '../test/support/image-fixtures.js';
 import { readTar, RegistryClient, type IndexDoc, type ManifestDoc } from '../test/support/image-registry.js';
 import { setInputs } from '../test/support/inputs.js';
+import { seconds, show, stats } from './stats.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,26 +42,6 @@ const RELEASE: ReleaseInfo = {
   ref: 'refs/tags/v1.2.3',
 };
 
-interface Stats {
-  median: number;
-  min: number;
-  max: number;
-  runs: number[];
-}
-
-function stats(values: number[]): Stats {
-  const sorted = [...values].sort((a, b) => a - b);
-  return {
-    median: sorted[Math.floor(sorted.length / 2)]!,
-    min: sorted[0]!,
-    max: sorted.at(-1)!,
-    runs: values,
-  };
-}
-
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-const show = (s: Stats): string =>
-  `median ${seconds(s.median)} (min ${seconds(s.min)}, max ${seconds(s.max)}, n=${s.runs.length})`;
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
 
 async function quietly<T>(work: () => Promise<T>): Promise<T> {
