@@ -13,7 +13,8 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import * as exec from '@actions/exec';
-import { type BuildPlan, buildProcessEnv, planBuilds, runBuilds } from '../src/build/compile.js';
+import { runBuilds } from '../src/build/compile.js';
+import { type BuildPlan, buildProcessEnv, planBuilds } from '../src/build/plan.js';
 import { parseTargets } from '../src/build/targets.js';
 import { seconds, show, stats, type Stats } from './stats.js';
 

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import * as core from '@actions/core';
 import { DefaultArtifactClient, type UploadArtifactResponse } from '@actions/artifact';
 import { targetSetHash } from './go/cache.js';
-import { InputError, type UploadMode } from './inputs.js';
+import { InputError } from './errors.js';
+import type { UploadMode } from './inputs.js';
 
 export interface UploadFile {
   /** Absolute, or relative to rootDirectory. */

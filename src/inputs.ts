@@ -2,6 +2,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as core from '@actions/core';
 import { parseTargets, TargetError } from './build/targets.js';
+import { InputError } from './errors.js';
+import { TEMPLATE_PLACEHOLDERS } from './template.js';
 import type { Target } from './types.js';
 import { parseKeyValues, splitArgs, splitLines, splitList } from './util/text.js';
 
@@ -69,18 +71,6 @@ export interface Inputs {
   imageSmokeTest: boolean;
 }
 
-/** A bad input: names the input, the value given and what is allowed. Thrown before any work starts. */
-export class InputError extends Error {
-  constructor(
-    readonly input: string,
-    readonly value: string,
-    allowed: string,
-  ) {
-    super(`Invalid input ${input}: ${JSON.stringify(value)}. ${allowed}`);
-    this.name = 'InputError';
-  }
-}
-
 function raw(name: string): string {
   return core.getInput(name, { required: false, trimWhitespace: true });
 }
@@ -138,7 +128,7 @@ function insidePath(name: string, value: string): string {
   return value;
 }
 
-const PLACEHOLDERS = ['name', 'version', 'os', 'arch', 'variant', 'target', 'ext'];
+const PLACEHOLDERS: readonly string[] = TEMPLATE_PLACEHOLDERS;
 
 function template(name: string): string {
   const value = raw(name);

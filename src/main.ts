@@ -5,14 +5,15 @@ import {
   checkMainPackage,
   checkTargetsSupported,
   defaultBinaryName,
-  planBuilds,
-  runBuilds,
-} from './build/compile.js';
+} from './build/module.js';
+import { planBuilds } from './build/plan.js';
+import { runBuilds } from './build/compile.js';
 import { checkInspection, inspectBinary } from './build/inspect.js';
 import { restoreGoCache, saveGoCache } from './go/cache.js';
 import { setupGo } from './go/install.js';
 import { buildImage, planImage } from './image/image.js';
-import { getInputs, InputError, type Inputs } from './inputs.js';
+import { InputError } from './errors.js';
+import { getInputs, type Inputs } from './inputs.js';
 import { createArchive, planArchives, resolveExtraFiles } from './package/archive.js';
 import { inPool } from './util/pool.js';
 import { writeChecksums } from './package/checksums.js';

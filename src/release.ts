@@ -1,7 +1,7 @@
 // The version, commit and date stamped into binaries, names and images: resolved once per run from git and
 // the workflow's environment, so every later stage (and a rebuild of the same commit) sees the same values.
 import * as core from '@actions/core';
-import * as exec from '@actions/exec';
+import { runCommand } from './util/process/run.js';
 import type { ReleaseInfo } from './types.js';
 
 /** What git and the environment said; every field '' when that source had nothing. */
@@ -74,17 +74,9 @@ export function decideRelease(facts: ReleaseFacts): ReleaseInfo {
 
 /** One line of git's output, or '' when git is missing, fails, or the folder is not a checkout. */
 async function git(workingDirectory: string, args: string[]): Promise<string> {
-  try {
-    const result = await exec.getExecOutput('git', args, {
-      cwd: workingDirectory,
-      ignoreReturnCode: true,
-      silent: true,
-    });
-    return result.exitCode === 0 ? result.stdout.trim() : '';
-  } catch (error) {
-    core.debug(`git ${args.join(' ')}: ${(error as Error).message}`);
-    return '';
-  }
+  const result = await runCommand('git', args, { cwd: workingDirectory });
+  if (result.exitCode === -1) core.debug(`git ${args.join(' ')}: ${result.stderr}`);
+  return result.exitCode === 0 ? result.stdout.trim() : '';
 }
 
 /**

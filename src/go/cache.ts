@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
-import * as exec from '@actions/exec';
+import { runCommand } from '../util/process/run.js';
 import * as glob from '@actions/glob';
 import type { Target } from '../types.js';
 import { lastLines } from '../util/text.js';
@@ -134,11 +134,7 @@ function skipped(detail: string): CacheState {
 }
 
 async function goCachePaths(goBinary: string, workingDirectory: string): Promise<string[]> {
-  const result = await exec.getExecOutput(goBinary, ['env', 'GOMODCACHE', 'GOCACHE'], {
-    cwd: workingDirectory,
-    silent: true,
-    ignoreReturnCode: true,
-  });
+  const result = await runCommand(goBinary, ['env', 'GOMODCACHE', 'GOCACHE'], { cwd: workingDirectory });
   if (result.exitCode !== 0) {
     throw new Error(
       `go env GOMODCACHE GOCACHE exited with ${result.exitCode}: ${lastLines(result.stderr, 10)}`,

@@ -11,7 +11,7 @@ import * as exec from '@actions/exec';
 import { HttpClient } from '@actions/http-client';
 import * as io from '@actions/io';
 import * as tc from '@actions/tool-cache';
-import { InputError } from '../inputs.js';
+import { InputError } from '../errors.js';
 import type { GoSource } from '../types.js';
 import { lastLines } from '../util/text.js';
 import {

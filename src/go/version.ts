@@ -1,6 +1,7 @@
 // Which Go a workflow asks for, and which release that is. Pure: text and lists in, decisions out.
 import * as path from 'node:path';
-import { InputError } from '../inputs.js';
+import { InputError } from '../errors.js';
+import { goPlatformOf } from '../util/platform.js';
 
 /** A Go release name taken apart: 1.26.8, 1.26rc1, 1.20 (releases before 1.21 had no `.0`). */
 export interface GoVersion {
@@ -373,20 +374,9 @@ export function findArchive(release: GoIndexRelease, platform: GoPlatform): GoDo
   );
 }
 
-const NODE_PLATFORMS: Record<string, string> = { win32: 'windows', sunos: 'solaris' };
-const NODE_ARCHES: Record<string, string> = {
-  x64: 'amd64',
-  ia32: '386',
-  arm: 'arm',
-  x32: '386',
-  mipsel: 'mipsle',
-};
-
-/** Go's names for a Node process.platform / os.arch() / os.endianness(). */
+/** Go's names for a Node process.platform / os.arch() / os.endianness(), with what the download index calls them. */
 export function goPlatform(nodePlatform: string, nodeArch: string, endianness: 'BE' | 'LE'): GoPlatform {
-  const goos = NODE_PLATFORMS[nodePlatform] ?? nodePlatform;
-  let goarch = NODE_ARCHES[nodeArch] ?? nodeArch;
-  if (nodeArch === 'ppc64' && endianness === 'LE') goarch = 'ppc64le';
+  const { goos, goarch } = goPlatformOf(nodePlatform, nodeArch, endianness);
   return {
     goos,
     goarch,

@@ -1,5 +1,5 @@
 // docker buildx: the argv of a build (pure), what `buildx inspect` says (pure), and running both.
-import * as exec from '@actions/exec';
+import { runCommand } from '../util/process/run.js';
 import { lastLines } from '../util/text.js';
 
 /** Where the built image goes. */
@@ -106,18 +106,12 @@ export async function runDocker(
   env: Record<string, string>,
   options: { silent?: boolean; input?: Buffer } = {},
 ): Promise<RunResult> {
-  try {
-    const result = await exec.getExecOutput('docker', args, {
-      env,
-      ignoreReturnCode: true,
-      silent: options.silent ?? false,
-      ...(options.input ? { input: options.input } : {}),
-    });
-    return { exitCode: result.exitCode, output: `${result.stdout}\n${result.stderr}`.trim() };
-  } catch (error) {
-    // Only when docker itself cannot be started.
-    return { exitCode: -1, output: (error as Error).message };
-  }
+  const result = await runCommand('docker', args, {
+    baseEnv: env,
+    echo: !(options.silent ?? false),
+    ...(options.input ? { input: options.input } : {}),
+  });
+  return { exitCode: result.exitCode, output: `${result.stdout}\n${result.stderr}`.trim() };
 }
 
 const HOW_TO_GET_BUILDX =

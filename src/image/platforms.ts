@@ -1,5 +1,6 @@
 // Which built binary goes into which image platform. Pure.
-import { InputError } from '../inputs.js';
+import { InputError } from '../errors.js';
+import { goPlatformOf } from '../util/platform.js';
 import { ociPlatform } from '../build/targets.js';
 import type { Target } from '../types.js';
 
@@ -96,14 +97,10 @@ export function planPlatforms(built: Target[], requested: string[]): ImagePlatfo
   return chosen;
 }
 
-const NODE_ARCH_TO_OCI: Record<string, string> = {
-  x64: 'linux/amd64',
-  arm64: 'linux/arm64',
-  arm: 'linux/arm/v7',
-};
-
 /** The image platform this runner executes natively, e.g. linux/amd64; null when there is none (not Linux). */
 export function runnerImagePlatform(platform: NodeJS.Platform, arch: string): string | null {
   if (platform !== 'linux') return null;
-  return NODE_ARCH_TO_OCI[arch] ?? `linux/${arch}`;
+  const { goarch } = goPlatformOf(platform, arch);
+  // 32-bit ARM Linux runners are ARMv7 (hard float); the image index names that linux/arm/v7.
+  return goarch === 'arm' ? 'linux/arm/v7' : `linux/${goarch}`;
 }

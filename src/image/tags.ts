@@ -1,6 +1,6 @@
 // Image names, tags and references: validation by the OCI distribution rules, and tags derived from a git ref.
 // Pure: no environment, no I/O.
-import { InputError } from '../inputs.js';
+import { InputError } from '../errors.js';
 
 /** One repository path component: lowercase letters and digits, joined by `.`, `_`, `__` or runs of `-`. */
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;

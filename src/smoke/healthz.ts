@@ -4,7 +4,6 @@ import * as core from '@actions/core';
 import type { SmokeResult } from '../types.js';
 import {
   binaryLaunch,
-  childEnv,
   DEFAULT_POLL,
   pollDelay,
   type Emulator,
@@ -12,8 +11,9 @@ import {
   type SmokeOptions,
 } from './plan.js';
 import { freePort, listeningSocketsOfGroup } from './port.js';
-import { killGroup, requestStop, startProcess, waitGroupGone, type Ending, type Started } from './process.js';
-import { TailBuffer } from './tail.js';
+import { killGroup, requestStop, startProcess, waitGroupGone, type Ending, type Started } from '../util/process/children.js';
+import { TailBuffer } from '../util/tail.js';
+import { childEnv } from '../util/process/env.js';
 
 const HOST = '127.0.0.1';
 /** Listening addresses a connection to 127.0.0.1 reaches (IPv6 any is dual-stack on Linux by default). */
@@ -166,7 +166,7 @@ async function attempt(launch: SmokeLaunch, port: number, options: SmokeOptions)
   const started: Started = startProcess(
     launch.command,
     launch.args,
-    childEnv(process.env, launch.env),
+    childEnv(process.env, launch.env, { untrusted: true }),
     (chunk, stream) => tail.push(chunk, stream),
   );
   const { child, ended } = started;

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import type { Inputs, SmokeTargets } from '../inputs.js';
 import type { Target } from '../types.js';
+import { goPlatformId, goPlatformOf } from '../util/platform.js';
 
 /** How the smoke stage runs one binary. */
 export interface SmokeOptions {
@@ -82,34 +83,14 @@ export function substitutePort(text: string, port: number): string {
   return text.replaceAll('{port}', String(port));
 }
 
-const GOOS_OF_PLATFORM: Partial<Record<NodeJS.Platform, string>> = {
-  linux: 'linux',
-  darwin: 'darwin',
-  win32: 'windows',
-  freebsd: 'freebsd',
-  openbsd: 'openbsd',
-  netbsd: 'netbsd',
-  aix: 'aix',
-  sunos: 'solaris',
-};
-
-const GOARCH_OF_NODE_ARCH: Record<string, string> = {
-  x64: 'amd64',
-  arm64: 'arm64',
-  ia32: '386',
-  arm: 'arm',
-  riscv64: 'riscv64',
-  // Node only exists for little-endian 64-bit POWER on Linux and names it ppc64.
-  ppc64: 'ppc64le',
-  s390x: 's390x',
-  loong64: 'loong64',
-  mips: 'mips',
-  mipsel: 'mipsle',
-};
-
-/** The runner's platform in Go's spelling, e.g. linux/amd64. */
+/** The runner's platform in Go's spelling, e.g. linux/amd64. HostPlatform has no byte order: Node runs 64-bit POWER
+ * little-endian on Linux only, and smoke tests run on Linux, macOS and Windows. */
 export function hostId(host: HostPlatform): string {
-  return `${GOOS_OF_PLATFORM[host.platform] ?? host.platform}/${GOARCH_OF_NODE_ARCH[host.arch] ?? host.arch}`;
+  return goPlatformId(host.platform, host.arch, host.platform === 'aix' ? 'BE' : 'LE');
+}
+
+function hostGo(host: HostPlatform): { goos: string; goarch: string } {
+  return goPlatformOf(host.platform, host.arch, host.platform === 'aix' ? 'BE' : 'LE');
 }
 
 /** qemu-user's name for each GOARCH (the `qemu-<name>-static` binaries and `qemu-<name>` binfmt_misc entries). */
@@ -161,8 +142,7 @@ function nativeVerdict(
   target: Target,
   host: HostPlatform,
 ): { native: true } | { native: false; why: string } {
-  const goos = GOOS_OF_PLATFORM[host.platform];
-  const goarch = GOARCH_OF_NODE_ARCH[host.arch];
+  const { goos, goarch } = hostGo(host);
   // 64-bit x86 Linux and Windows still run 32-bit x86 code; macOS dropped it.
   const sameArch =
     target.goarch === goarch || (target.goarch === '386' && goarch === 'amd64' && goos !== 'darwin');
@@ -190,7 +170,7 @@ function runnability(
   | { how: 'no'; why: string; emulatable: boolean } {
   const verdict = nativeVerdict(target, host);
   if (verdict.native) return { how: 'native' };
-  const differentArch = target.goarch !== GOARCH_OF_NODE_ARCH[host.arch];
+  const differentArch = target.goarch !== hostGo(host).goarch;
   const emulatable =
     target.goos === 'linux' && host.platform === 'linux' && differentArch && target.goarch in QEMU_ARCH;
   if (!emulatable) return { how: 'no', why: verdict.why, emulatable: false };
@@ -290,16 +270,4 @@ export function smokeOptionsFromInputs(
     readyTimeoutMs: inputs.readyTimeoutSeconds * 1000,
     shutdownTimeoutMs: inputs.shutdownTimeoutSeconds * 1000,
   };
-}
-
-// Variables that belong to the action, not to the binary: inputs (a registry password among them) and runner tokens.
-const PRIVATE_ENV = /^(INPUT_|ACTIONS_)/i;
-
-/** The environment a started binary sees: the runner's, minus the action's private variables, plus `extra`. */
-export function childEnv(base: NodeJS.ProcessEnv, extra: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(base)) {
-    if (value !== undefined && !PRIVATE_ENV.test(key)) env[key] = value;
-  }
-  return { ...env, ...extra };
 }

@@ -1,7 +1,7 @@
 // Ports: a free one for the binary, and where a process listens instead when it ignores the one it was given.
 import * as fs from 'node:fs/promises';
 import * as net from 'node:net';
-import { groupMembers } from './process.js';
+import { groupMembers } from '../util/process/children.js';
 
 /** A port free on 127.0.0.1 right now: the kernel picks it for a listener we close at once. */
 export async function freePort(): Promise<number> {

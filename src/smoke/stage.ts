@@ -12,7 +12,7 @@ import {
   type HostPlatform,
   type SmokeOptions,
 } from './plan.js';
-import { killAll } from './process.js';
+import { killAll } from '../util/process/children.js';
 import { formatSmokeFailure, formatSmokeLine } from './report.js';
 
 export interface SmokeItem {

@@ -3,18 +3,12 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as exec from '@actions/exec';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import {
-  type BuildOutcome,
-  checkMainPackage,
-  checkTargetsSupported,
-  defaultBinaryName,
-  formatBuildFailure,
-  planBuilds,
-  runBuilds,
-} from '../../src/build/compile.js';
+import { type BuildOutcome, formatBuildFailure, runBuilds } from '../../src/build/compile.js';
+import { checkMainPackage, checkTargetsSupported, defaultBinaryName } from '../../src/build/module.js';
+import { planBuilds } from '../../src/build/plan.js';
 import { checkInspection, inspectBinary } from '../../src/build/inspect.js';
 import { parseTargets } from '../../src/build/targets.js';
-import { InputError } from '../../src/inputs.js';
+import { InputError } from '../../src/errors.js';
 import { resolveReleaseInfo } from '../../src/release.js';
 import {
   buildOptions,

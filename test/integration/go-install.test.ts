@@ -8,7 +8,7 @@ import * as exec from '@actions/exec';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { type GoSetup, type GoSetupOptions, setupGo } from '../../src/go/install.js';
 import { hashZip } from '../../src/go/modproxy.js';
-import { InputError } from '../../src/inputs.js';
+import { InputError } from '../../src/errors.js';
 import {
   buildGoTarball,
   buildToolchainZip,

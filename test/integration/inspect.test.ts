@@ -3,7 +3,8 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type BuildOutcome, planBuilds, runBuilds } from '../../src/build/compile.js';
+import { type BuildOutcome, runBuilds } from '../../src/build/compile.js';
+import { planBuilds } from '../../src/build/plan.js';
 import { checkInspection, type Inspection, InspectError, inspectBinary } from '../../src/build/inspect.js';
 import { parseTarget, parseTargets } from '../../src/build/targets.js';
 import { buildOptions, GIN_APP, GO, makeTempDir, removeTempDirs, runGo } from '../support/build-fixture.js';

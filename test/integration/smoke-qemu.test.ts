@@ -7,7 +7,7 @@ import { parseTarget } from '../../src/build/targets.js';
 import { findEmulators } from '../../src/smoke/emulator.js';
 import { smokeBinary } from '../../src/smoke/healthz.js';
 import { freePort } from '../../src/smoke/port.js';
-import { liveCount } from '../../src/smoke/process.js';
+import { liveCount } from '../../src/util/process/children.js';
 import type { Emulator } from '../../src/smoke/plan.js';
 import { runSmokeTargets } from '../../src/smoke/stage.js';
 import {

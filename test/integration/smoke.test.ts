@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { freePort, listeningSocketsOfGroup } from '../../src/smoke/port.js';
 import { runHealthCheck, smokeBinary } from '../../src/smoke/healthz.js';
-import { liveCount } from '../../src/smoke/process.js';
+import { liveCount } from '../../src/util/process/children.js';
 import { formatSmokeFailure } from '../../src/smoke/report.js';
 import { runSmokeStage, runSmokeTargets } from '../../src/smoke/stage.js';
 import { parseTarget } from '../../src/build/targets.js';

@@ -6,7 +6,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as exec from '@actions/exec';
-import type { BuildOptions } from '../../src/build/compile.js';
+import type { BuildOptions } from '../../src/build/plan.js';
 import type { ReleaseInfo } from '../../src/types.js';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');

@@ -9,7 +9,7 @@ import {
   type UploadFile,
   type UploadRequest,
 } from '../../src/artifacts.js';
-import { InputError } from '../../src/inputs.js';
+import { InputError } from '../../src/errors.js';
 
 const root = path.resolve('/work/out/dist');
 const env = { GITHUB_JOB: 'release', RUNNER_OS: 'Linux', RUNNER_ARCH: 'X64' };

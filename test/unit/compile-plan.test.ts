@@ -1,16 +1,10 @@
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import {
-  buildProcessEnv,
-  type BuildOptions,
-  formatBuildFailure,
-  joinQuoted,
-  planBuilds,
-  renderTemplate,
-  templateValues,
-} from '../../src/build/compile.js';
+import { formatBuildFailure } from '../../src/build/compile.js';
+import { buildProcessEnv, type BuildOptions, joinQuoted, planBuilds } from '../../src/build/plan.js';
+import { renderTemplate, templateValues } from '../../src/template.js';
 import { parseTarget, parseTargets } from '../../src/build/targets.js';
-import { InputError } from '../../src/inputs.js';
+import { InputError } from '../../src/errors.js';
 
 const OUT = path.resolve('/work/app/dist');
 

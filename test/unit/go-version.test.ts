@@ -31,7 +31,7 @@ import {
   satisfiesSpec,
   toolCacheVersion,
 } from '../../src/go/version.js';
-import { InputError } from '../../src/inputs.js';
+import { InputError } from '../../src/errors.js';
 import { buildZip } from '../support/go-zip.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/go-version');

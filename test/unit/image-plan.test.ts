@@ -4,7 +4,7 @@ import { contextBinaryDir } from '../../src/image/context.js';
 import { planImage } from '../../src/image/image.js';
 import { normalisePlatform, planPlatforms, runnerImagePlatform } from '../../src/image/platforms.js';
 import { describeLoginFailure, dockerConfigDir, loginEnv } from '../../src/image/registry.js';
-import { InputError } from '../../src/inputs.js';
+import { InputError } from '../../src/errors.js';
 
 const ALL = parseTargets('linux/amd64, linux/arm64, linux/arm/v7, darwin/arm64, windows/amd64');
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { InputError } from '../../src/inputs.js';
+import { InputError } from '../../src/errors.js';
 import { imageRefs, parseImageName, sanitizeTag, tagsFromRef, validateTags } from '../../src/image/tags.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { getInputs, InputError } from '../../src/inputs.js';
+import { InputError } from '../../src/errors.js';
+import { getInputs } from '../../src/inputs.js';
 import { setInputs } from '../support/inputs.js';
 
 let restore: (() => void) | undefined;

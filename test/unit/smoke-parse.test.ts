@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { parseBinfmtEntry, parseCpuFlags } from '../../src/smoke/emulator.js';
 import { formatDuration, quoteBody } from '../../src/smoke/healthz.js';
 import { parseProcNetTcp } from '../../src/smoke/port.js';
-import { parseStat } from '../../src/smoke/process.js';
+import { parseStat } from '../../src/util/process/children.js';
 import { formatSmokeFailure, formatSmokeLine } from '../../src/smoke/report.js';
 import type { SmokeResult } from '../../src/types.js';
 

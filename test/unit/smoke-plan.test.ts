@@ -2,9 +2,9 @@
 import { describe, expect, test } from 'vitest';
 import { parseTarget, parseTargets } from '../../src/build/targets.js';
 import { getInputs, type SmokeTargets } from '../../src/inputs.js';
+import { childEnv } from '../../src/util/process/env.js';
 import {
   binaryLaunch,
-  childEnv,
   DEFAULT_POLL,
   hostId,
   missingCpuFlags,

@@ -1,6 +1,6 @@
 // The bounded log tail: line joining across chunks and streams, window, cut lines.
 import { describe, expect, test } from 'vitest';
-import { MAX_LINE_CHARS, TailBuffer } from '../../src/smoke/tail.js';
+import { MAX_LINE_CHARS, TailBuffer } from '../../src/util/tail.js';
 
 type Chunk = [string | Buffer, ('stdout' | 'stderr')?];
 

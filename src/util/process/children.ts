@@ -1,6 +1,9 @@
-// Started processes: each in its own process group, tracked until it is gone, so none outlives the action.
+// Long-running children (the app under test, `docker run`): each in its own process group, tracked until it is
+// gone, so none outlives the action. Commands that run to completion go through run.ts instead.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs/promises';
+import { onTermination } from './reaper.js';
+import { tracked } from './env.js';
 
 const live = new Set<ChildProcess>();
 let handlersInstalled = false;
@@ -32,7 +35,7 @@ export function startProcess(
 ): Started {
   installExitHandlers();
   const child = spawn(command, args, {
-    env,
+    env: tracked(env),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: !isWindows,
     windowsHide: true,
@@ -166,23 +169,15 @@ export function liveCount(): number {
   return live.size;
 }
 
-/**
- * Kills our children when the action ends: on normal exit, and on SIGINT/SIGTERM (a cancelled workflow). A signal
- * listener would stop Node's default "exit on signal", so after cleaning up, when no one else listens, the listener
- * re-raises the signal with the default behaviour back in place.
- */
+/** Kills our process groups when the action ends: on normal exit, and on SIGINT/SIGTERM (a cancelled workflow). */
 function installExitHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   process.on('exit', killAll);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      const groups = [...live].flatMap((child) => (child.pid === undefined ? [] : [child.pid]));
-      killAll();
-      // Let the kernel finish the kills before the action itself goes, bounded so a cancel stays quick.
-      void Promise.all(groups.map((pgid) => waitGroupGone(pgid, 1000))).finally(() => {
-        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-      });
-    });
-  }
+  onTermination(() => {
+    const groups = [...live].flatMap((child) => (child.pid === undefined ? [] : [child.pid]));
+    killAll();
+    // Let the kernel finish the kills before the action itself goes, bounded so a cancel stays quick.
+    return Promise.all(groups.map((pgid) => waitGroupGone(pgid, 1000))).then(() => undefined);
+  });
 }
