@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as exec from '@actions/exec';
-import { buildImage } from '../src/image/image.js';
+import { buildImage } from '../test/support/image-stage.js';
 import { getInputs } from '../src/inputs.js';
 import type { ReleaseInfo } from '../src/types.js';
 import { applyEnv, startE2eEnv, stopE2eEnv, type E2eEnv } from '../test/support/e2e-env.js';

@@ -217,3 +217,4 @@ main().then(
     process.exit(2);
   }
 );
+//# sourceMappingURL=local.js.map

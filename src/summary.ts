@@ -2,14 +2,14 @@
 // extra, so a failure there is a warning and never fails the release.
 import * as path from 'node:path';
 import * as core from '@actions/core';
-import type { BuiltArtifact, GoSource, SmokeResult } from './types.js';
+import type { ArtifactRecord, GoSource, SmokeResult } from './types.js';
 
 export interface SummaryData {
   goVersion: string;
   goSource: GoSource;
   version: string;
   commit: string;
-  artifacts: BuiltArtifact[];
+  artifacts: ArtifactRecord[];
   stageTimings: Array<{ stage: string; ms: number }>;
   cache?: { hit: 'exact' | 'partial' | 'miss' | 'skipped' | 'error'; key?: string; detail?: string };
   uploads?: Array<{ name: string; id?: number; size?: number }>;
@@ -82,7 +82,7 @@ function smokeCell(smoke: SmokeResult | undefined): string {
   return escapeCell(`${smoke.status}${under}${smoke.reason ? `: ${smoke.reason}` : ''}`);
 }
 
-function archiveCell(artifact: BuiltArtifact): string {
+function archiveCell(artifact: ArtifactRecord): string {
   if (!artifact.archive) return 'none';
   if (path.resolve(artifact.archive.path) === path.resolve(artifact.path)) return 'bare binary';
   return `${escapeCell(path.basename(artifact.archive.path))} (${formatBytes(artifact.archive.size)})`;

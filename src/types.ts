@@ -33,8 +33,19 @@ export interface ArchiveInfo {
   sha256: string;
 }
 
-/** One built binary, as the outputs and the summary report it. */
+/** One built and inspected binary, as the stages hand it on. */
 export interface BuiltArtifact {
+  target: Target;
+  /** Absolute path of the binary. */
+  path: string;
+  size: number;
+  sha256: string;
+  /** true when the binary has no interpreter and no dynamic libraries (always false for cgo builds that link libc). */
+  static: boolean;
+}
+
+/** One binary as the `artifacts` output and the job summary report it: what every stage learnt about it. */
+export interface ArtifactRecord {
   target: string;
   goos: string;
   goarch: string;
@@ -43,7 +54,6 @@ export interface BuiltArtifact {
   path: string;
   size: number;
   sha256: string;
-  /** true when the binary has no interpreter and no dynamic libraries (always false for cgo builds that link libc). */
   static: boolean;
   smoke?: SmokeResult;
   archive?: ArchiveInfo;

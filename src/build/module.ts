@@ -19,15 +19,9 @@ function lastImportElement(importPath: string): string {
   return last;
 }
 
-/** The module path from go.mod's `module` line, '' when there is no go.mod. */
-async function modulePath(workingDirectory: string): Promise<string> {
-  let text: string;
-  try {
-    text = await fs.readFile(path.join(workingDirectory, 'go.mod'), 'utf8');
-  } catch {
-    return '';
-  }
-  const line = splitLines(text).find((l) => /^module\s/.test(l));
+/** The module path from go.mod's text (its `module` line), '' when it has none. Pure. */
+export function parseModulePath(goMod: string): string {
+  const line = splitLines(goMod).find((l) => /^module\s/.test(l));
   return line
     ? line
         .replace(/^module\s+/, '')
@@ -37,27 +31,43 @@ async function modulePath(workingDirectory: string): Promise<string> {
     : '';
 }
 
-/** The default binary name: the main package's folder name, or for `.` the module path's last element. */
-export async function defaultBinaryName(workingDirectory: string, main: string): Promise<string> {
+/** The module path from go.mod's `module` line, '' when there is no go.mod. */
+export async function readModulePath(workingDirectory: string): Promise<string> {
+  try {
+    return parseModulePath(await fs.readFile(path.join(workingDirectory, 'go.mod'), 'utf8'));
+  } catch {
+    return '';
+  }
+}
+
+/** The default binary name: the main package's folder name, or for `.` the module path's last element. Pure. */
+export function binaryNameFor(workingDirectory: string, main: string, modulePath: string): string {
   const mainDir = main.endsWith('.go')
     ? path.posix.dirname(main.replace(/\\/g, '/'))
     : main.replace(/\\/g, '/');
   const fromMain = lastImportElement(path.posix.normalize(mainDir));
   if (fromMain && fromMain !== '..') return fromMain;
-  return (
-    lastImportElement(await modulePath(workingDirectory)) || path.basename(path.resolve(workingDirectory))
-  );
+  return lastImportElement(modulePath) || path.basename(path.resolve(workingDirectory));
 }
 
-/** Rejects targets the toolchain cannot build, listing what it can for the same GOOS. */
-export async function checkTargetsSupported(goBinary: string, targets: Target[]): Promise<void> {
+/** binaryNameFor with the module path read from go.mod. */
+export async function defaultBinaryName(workingDirectory: string, main: string): Promise<string> {
+  return binaryNameFor(workingDirectory, main, await readModulePath(workingDirectory));
+}
+
+/** `go tool dist list`: every GOOS/GOARCH this Go builds. */
+export async function readDistList(goBinary: string): Promise<string[]> {
   const result = await runCommand(goBinary, ['tool', 'dist', 'list']);
   if (result.exitCode !== 0) {
     throw new Error(
       `\`go tool dist list\` failed with exit code ${result.exitCode}:\n${result.output.excerpt(10, QUOTED_LINES)}`,
     );
   }
-  const distList = splitLines(result.stdout);
+  return splitLines(result.stdout);
+}
+
+/** Rejects targets missing from `go tool dist list`, listing what the toolchain can build for the same GOOS. Pure. */
+export function checkTargets(targets: Target[], distList: string[]): void {
   const missing = unsupportedTargets(targets, distList);
   if (missing.length === 0) return;
   const knownOs = [...new Set(distList.map((p) => p.split('/')[0]!))];
@@ -74,6 +84,11 @@ export async function checkTargetsSupported(goBinary: string, targets: Target[])
   );
 }
 
+/** Rejects targets the toolchain cannot build, listing what it can for the same GOOS. */
+export async function checkTargetsSupported(goBinary: string, targets: Target[]): Promise<void> {
+  checkTargets(targets, await readDistList(goBinary));
+}
+
 /** Requires `main` to name a `package main`, before any target is built. */
 export async function checkMainPackage(
   goBinary: string,
@@ -86,6 +101,16 @@ export async function checkMainPackage(
     cwd: workingDirectory,
   });
   const names = splitLines(result.stdout);
+  const goModProblem = /^go: errors parsing go\.mod:|^go\.mod:\d+|\/go\.mod:\d+(:\d+)?: /m.exec(
+    result.stderr,
+  );
+  if (result.exitCode !== 0 && goModProblem) {
+    throw new InputError(
+      'working-directory',
+      workingDirectory,
+      `Its go.mod cannot be parsed, so no package can be loaded (fix go.mod; \`go mod tidy\` shows the same):\n${lastLines(result.stderr, QUOTED_LINES)}`,
+    );
+  }
   if (result.exitCode !== 0) {
     throw new InputError(
       'main',

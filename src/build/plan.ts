@@ -1,29 +1,33 @@
 // One `go build` per target: the argv, the environment and the output path, decided before anything runs. Pure.
 import * as path from 'node:path';
 import { InputError } from '../errors.js';
+import type { Inputs } from '../inputs.js';
 import { renderTemplate, templateValues } from '../template.js';
 import type { ReleaseInfo, Target } from '../types.js';
 import { targetEnv } from './targets.js';
 
-export interface BuildOptions {
+/** The build inputs as they were read, plus what was resolved for this run. */
+export interface BuildOptions extends Pick<
+  Inputs,
+  | 'targets'
+  | 'main'
+  | 'binaryTemplate'
+  | 'ldflags'
+  | 'versionVariable'
+  | 'commitVariable'
+  | 'dateVariable'
+  | 'buildTags'
+  | 'buildFlags'
+  | 'buildEnv'
+  | 'cgo'
+  | 'parallelism'
+> {
   workingDirectory: string;
   goBinary: string;
-  targets: Target[];
-  main: string;
   binaryName: string;
   /** Absolute. */
   outputDir: string;
-  binaryTemplate: string;
   release: ReleaseInfo;
-  ldflags: string[];
-  versionVariable: string;
-  commitVariable: string;
-  dateVariable: string;
-  buildTags: string[];
-  buildFlags: string[];
-  buildEnv: Array<[string, string]>;
-  cgo: boolean;
-  parallelism: number;
 }
 
 export interface BuildPlan {

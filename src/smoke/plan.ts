@@ -1,6 +1,7 @@
 // What the smoke stage runs, where and how: pure decisions, no processes, no files.
 import * as path from 'node:path';
 import type { Inputs, SmokeTargets } from '../inputs.js';
+import { InputError } from '../errors.js';
 import type { Target } from '../types.js';
 import { goPlatformId, goPlatformOf } from '../util/platform.js';
 
@@ -270,4 +271,36 @@ export function smokeOptionsFromInputs(
     readyTimeoutMs: inputs.readyTimeoutSeconds * 1000,
     shutdownTimeoutMs: inputs.shutdownTimeoutSeconds * 1000,
   };
+}
+
+/** What the smoke stage runs: the decision per target (made before the build) and how each binary is checked. */
+export interface SmokeStagePlan {
+  steps: SmokeStep[];
+  options: SmokeOptions;
+  host: HostPlatform;
+}
+
+/**
+ * The smoke stage for these targets on this runner. A target listed in smoke-targets that cannot run here is an
+ * input error now, before anything is built, rather than a failed smoke test minutes later.
+ */
+export function planSmokeStage(
+  inputs: Parameters<typeof smokeOptionsFromInputs>[0] & Pick<Inputs, 'smokeTargets'>,
+  targets: Target[],
+  runner: { host: HostPlatform; emulators: ReadonlyMap<string, Emulator> },
+): SmokeStagePlan {
+  const steps = planSmoke(targets, inputs.smokeTargets, runner.host, runner.emulators);
+  const refused = steps.filter((step) => step.action === 'fail');
+  if (refused.length > 0) {
+    const runnable = planSmoke(targets, { mode: 'auto' }, runner.host, runner.emulators)
+      .filter((step) => step.action === 'run')
+      .map((step) => step.target.id);
+    throw new InputError(
+      'smoke-targets',
+      refused.map((step) => step.target.id).join(', '),
+      `${refused.map((step) => `${step.target.id}: ${step.reason?.replace(/^listed in smoke-targets, but /, '')}`).join('; ')}. ` +
+        `Allowed on this runner (${hostId(runner.host)}): ${runnable.join(', ') || 'none of the targets'}; or auto, native, none.`,
+    );
+  }
+  return { steps, options: smokeOptionsFromInputs(inputs), host: runner.host };
 }

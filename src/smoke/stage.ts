@@ -1,18 +1,18 @@
 // The smoke stage: plan which built binaries run and how, run each in its own log group, collect the results.
 import * as core from '@actions/core';
-import type { Inputs, SmokeTargets } from '../inputs.js';
+import type { SmokeTargets } from '../inputs.js';
 import type { BuiltArtifact, SmokeResult, Target } from '../types.js';
 import { detectHost, findEmulators } from './emulator.js';
 import { smokeBinary } from './healthz.js';
 import {
   hostId,
   planSmoke,
-  smokeOptionsFromInputs,
   type Emulator,
   type HostPlatform,
   type SmokeOptions,
+  type SmokeStagePlan,
+  type SmokeStep,
 } from './plan.js';
-import { killAll } from '../util/process/children.js';
 import { formatSmokeFailure, formatSmokeLine } from './report.js';
 
 export interface SmokeItem {
@@ -31,39 +31,31 @@ export function logSmokeResult(targetId: string, result: SmokeResult): void {
 
 /**
  * Smoke-tests the built binaries one after another (qemu is CPU-hungry and timings stay honest), each in a collapsed
- * group. Returns a result for every item, keyed by target id: skipped ones carry the reason. Never throws for a
- * failing binary; the caller annotates failures (formatSmokeFailure) and fails the step.
+ * group. Returns a result for every step, keyed by target id: skipped ones carry the reason. Never throws for a
+ * failing binary.
  */
-export async function runSmokeTargets(
-  items: SmokeItem[],
-  mode: SmokeTargets,
+async function runSmokeSteps(
+  steps: SmokeStep[],
+  binaries: ReadonlyMap<string, string>,
   options: SmokeOptions,
-  environment?: { host?: HostPlatform; emulators?: Map<string, Emulator> },
+  host: HostPlatform,
 ): Promise<Map<string, SmokeResult>> {
-  const host = environment?.host ?? (await detectHost());
-  const emulators = environment?.emulators ?? (await findEmulators());
-  const binaries = new Map(items.map((item) => [item.target.id, item.binary]));
-  const steps = planSmoke(
-    items.map((item) => item.target),
-    mode,
-    host,
-    emulators,
-  );
   const results = new Map<string, SmokeResult>();
   for (const step of steps) {
     const id = step.target.id;
-    if (step.action !== 'run') {
-      const result: SmokeResult = {
-        status: step.action === 'fail' ? 'failed' : 'skipped',
-        reason: step.reason ?? '',
-      };
+    const binary = binaries.get(id);
+    if (step.action !== 'run' || binary === undefined) {
+      const result: SmokeResult =
+        binary === undefined
+          ? { status: 'skipped', reason: 'it was not built' }
+          : { status: step.action === 'fail' ? 'failed' : 'skipped', reason: step.reason ?? '' };
       core.info(formatSmokeLine(id, result));
       results.set(id, result);
       continue;
     }
     const runner = step.emulator ? `under ${step.emulator.path}` : `natively on ${hostId(host)}`;
     const result = await core.group(`Smoke test ${id} (${runner})`, async () => {
-      const outcome = await smokeBinary(binaries.get(id)!, step.emulator, options);
+      const outcome = await smokeBinary(binary, step.emulator, options);
       logSmokeResult(id, outcome);
       return outcome;
     });
@@ -72,32 +64,42 @@ export async function runSmokeTargets(
   return results;
 }
 
-/**
- * The stage as the action runs it: smoke-tests the built artifacts the inputs select, stores each result in
- * `artifact.smoke`, annotates every failure with the binary's last lines, and returns one message per failure.
- */
-export async function runSmokeStage(artifacts: BuiltArtifact[], inputs: Inputs): Promise<string[]> {
-  const items = artifacts.map((artifact) => ({
-    target: { goos: artifact.goos, goarch: artifact.goarch, variant: artifact.variant, id: artifact.target },
-    binary: artifact.path,
-  }));
-  const results = await runSmokeTargets(items, inputs.smokeTargets, smokeOptionsFromInputs(inputs));
-  const failures: string[] = [];
-  for (const artifact of artifacts) {
-    const result = results.get(artifact.target);
-    if (!result) continue;
-    artifact.smoke = result;
-    if (result.status === 'failed') {
-      core.error(formatSmokeFailure(artifact.target, result), {
-        title: `Smoke test failed: ${artifact.target}`,
-      });
-      failures.push(`${artifact.target}: ${result.reason}`);
-    }
-  }
-  return failures;
+/** Plans and runs the smoke tests of `items` on this runner (detected unless given). */
+export async function runSmokeTargets(
+  items: SmokeItem[],
+  mode: SmokeTargets,
+  options: SmokeOptions,
+  environment?: { host?: HostPlatform; emulators?: Map<string, Emulator> },
+): Promise<Map<string, SmokeResult>> {
+  const host = environment?.host ?? (await detectHost());
+  const emulators = environment?.emulators ?? (await findEmulators());
+  const steps = planSmoke(
+    items.map((item) => item.target),
+    mode,
+    host,
+    emulators,
+  );
+  return runSmokeSteps(steps, new Map(items.map((item) => [item.target.id, item.binary])), options, host);
 }
 
-/** Kills whatever the smoke stage may still run; for the action's final cleanup. */
-export async function killAllSmokeProcesses(): Promise<void> {
-  killAll();
+export interface SmokeStageResult {
+  results: Map<string, SmokeResult>;
+  /** One line per failed target. */
+  problems: string[];
+}
+
+/** The stage as the action runs it: the planned steps over the built binaries, every failure annotated. */
+export async function runSmokeStage(
+  plan: SmokeStagePlan,
+  artifacts: readonly BuiltArtifact[],
+): Promise<SmokeStageResult> {
+  const binaries = new Map(artifacts.map((artifact) => [artifact.target.id, artifact.path]));
+  const results = await runSmokeSteps(plan.steps, binaries, plan.options, plan.host);
+  const problems: string[] = [];
+  for (const [id, result] of results) {
+    if (result.status !== 'failed') continue;
+    core.error(formatSmokeFailure(id, result), { title: `Smoke test failed: ${id}` });
+    problems.push(`${id}: ${result.reason}`);
+  }
+  return { results, problems };
 }

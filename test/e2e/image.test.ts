@@ -7,7 +7,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildImage, type ImageOptions } from '../../src/image/image.js';
+import { buildImage, type ImageOptions } from '../support/image-stage.js';
 import { getInputs } from '../../src/inputs.js';
 import type { ReleaseInfo } from '../../src/types.js';
 import { applyEnv, startE2eEnv, stopE2eEnv, type E2eEnv } from '../support/e2e-env.js';

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { DefaultArtifactClient } from '@actions/artifact';
 import * as exec from '@actions/exec';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { planUploads, uploadArtifacts, type UploadFile } from '../../src/artifacts.js';
+import { planUploads, type UploadFile } from '../../src/upload/artifacts.js';
+import { uploadArtifacts } from '../../src/upload/stage.js';
 import { recordAnnotations, type AnnotationRecorder } from '../support/github-annotations.js';
 import { applyRunnerEnv, startGithubServices, type GithubServices } from '../support/github-services.js';
 

@@ -7,6 +7,8 @@ import { runHealthCheck, smokeBinary } from '../../src/smoke/healthz.js';
 import { liveCount } from '../../src/util/process/children.js';
 import { formatSmokeFailure } from '../../src/smoke/report.js';
 import { runSmokeStage, runSmokeTargets } from '../../src/smoke/stage.js';
+import { planSmokeStage } from '../../src/smoke/plan.js';
+import { detectHost } from '../../src/smoke/emulator.js';
 import { parseTarget } from '../../src/build/targets.js';
 import { getInputs } from '../../src/inputs.js';
 import type { BuiltArtifact } from '../../src/types.js';
@@ -320,7 +322,7 @@ describe('the stage', () => {
     });
   });
 
-  test('runSmokeStage reads the inputs, stores results on the artifacts and returns the failures', async () => {
+  test('runSmokeStage runs the plan the inputs make, returns every result and the failures', async () => {
     const restore = setInputs({
       targets: 'linux/amd64, linux/386',
       'smoke-env': 'GIN_MODE=release\nAPP_ADDR=127.0.0.1:{port}',
@@ -328,11 +330,8 @@ describe('the stage', () => {
     });
     try {
       const inputs = getInputs();
-      const artifact = (target: string, goarch: string, binary: string): BuiltArtifact => ({
-        target,
-        goos: 'linux',
-        goarch,
-        variant: '',
+      const artifact = (target: string, binary: string): BuiltArtifact => ({
+        target: parseTarget(target),
         path: binary,
         size: 0,
         sha256: '',
@@ -340,14 +339,18 @@ describe('the stage', () => {
       });
       // The 386 slot holds an amd64 binary that ignores SIGTERM: what matters here is the failure's path.
       const artifacts = [
-        artifact('linux/amd64', 'amd64', bin['wrongport']!),
-        artifact('linux/386', '386', bin['nosigterm']!),
+        artifact('linux/amd64', bin['wrongport']!),
+        artifact('linux/386', bin['nosigterm']!),
       ];
-      const failures = await runSmokeStage(artifacts, inputs);
-      for (const a of artifacts) watch.record(a.smoke!);
-      expect(artifacts[0]!.smoke).toMatchObject({ status: 'passed' });
-      expect(artifacts[1]!.smoke).toMatchObject({ status: 'failed' });
-      expect(failures).toEqual(['linux/386: did not shut down within 2 s after SIGTERM; killed it']);
+      const plan = planSmokeStage(inputs, inputs.targets, {
+        host: await detectHost(),
+        emulators: new Map(),
+      });
+      const { results, problems } = await runSmokeStage(plan, artifacts);
+      for (const result of results.values()) watch.record(result);
+      expect(results.get('linux/amd64')).toMatchObject({ status: 'passed' });
+      expect(results.get('linux/386')).toMatchObject({ status: 'failed' });
+      expect(problems).toEqual(['linux/386: did not shut down within 2 s after SIGTERM; killed it']);
     } finally {
       restore();
     }

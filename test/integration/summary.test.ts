@@ -5,14 +5,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { parseTarget } from '../../src/build/targets.js';
 import { createArchive } from '../../src/package/archive.js';
 import { writeSummary, type SummaryData } from '../../src/summary.js';
-import type { BuiltArtifact } from '../../src/types.js';
+import type { ArtifactRecord } from '../../src/types.js';
 import { sha256File } from '../../src/util/hash.js';
 import { buildTinyGoBinary, EPOCH, makeTempDir, removeDir } from '../support/package-fixtures.js';
 
 const TARGETS = ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'darwin/arm64', 'windows/amd64'];
 
 let root: string;
-let artifacts: BuiltArtifact[];
+let artifacts: ArtifactRecord[];
 const savedSummaryEnv = process.env['GITHUB_STEP_SUMMARY'];
 
 beforeAll(async () => {

@@ -3,7 +3,7 @@
 // Usage: IMAGE_STAGE_SPEC='{"artifacts":...,"release":...,"binaryName":...,"workingDirectory":...}' \
 //        node --import tsx test/support/image-stage-cli.ts
 import * as core from '@actions/core';
-import { buildImage, type ImageOptions } from '../../src/image/image.js';
+import { buildImage, type ImageOptions } from './image-stage.js';
 import { getInputs } from '../../src/inputs.js';
 
 const spec = JSON.parse(process.env['IMAGE_STAGE_SPEC'] ?? '{}') as Omit<ImageOptions, 'inputs'>;

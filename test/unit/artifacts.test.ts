@@ -8,7 +8,7 @@ import {
   uploadAvailability,
   type UploadFile,
   type UploadRequest,
-} from '../../src/artifacts.js';
+} from '../../src/upload/artifacts.js';
 import { InputError } from '../../src/errors.js';
 
 const root = path.resolve('/work/out/dist');

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { parseTargets } from '../../src/build/targets.js';
 import { contextBinaryDir } from '../../src/image/context.js';
-import { planImage } from '../../src/image/image.js';
+import { planImage } from '../../src/image/plan.js';
 import { normalisePlatform, planPlatforms, runnerImagePlatform } from '../../src/image/platforms.js';
 import { describeLoginFailure, dockerConfigDir, loginEnv } from '../../src/image/registry.js';
 import { InputError } from '../../src/errors.js';

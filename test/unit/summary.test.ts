@@ -6,11 +6,11 @@ import {
   renderSummary,
   type SummaryData,
 } from '../../src/summary.js';
-import type { BuiltArtifact } from '../../src/types.js';
+import type { ArtifactRecord } from '../../src/types.js';
 
 const SHA = '3f5a0c2d9e11aa22bb33cc44dd55ee66ff77889900aabbccddeeff0011223344';
 
-function artifact(target: string, extra: Partial<BuiltArtifact> = {}): BuiltArtifact {
+function artifact(target: string, extra: Partial<ArtifactRecord> = {}): ArtifactRecord {
   const [goos = '', goarch = '', variant = ''] = target.split('/');
   return {
     target,

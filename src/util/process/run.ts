@@ -57,6 +57,9 @@ export async function runCommand(
       ...(options.input ? { input: options.input } : {}),
       silent: !options.echo,
       ignoreReturnCode: true,
+      // After the exit, how long to wait for stdout/stderr to close: a left-behind child can hold them open for good
+      // (the reaper ends it), and @actions/exec's default would add 10 s to every such command.
+      delay: 2000,
       listeners: {
         stdout: (data) => {
           stdout.add(data);

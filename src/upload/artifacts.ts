@@ -1,11 +1,9 @@
-// Uploads the release files as workflow artifacts with @actions/artifact. Planning (names, grouping, compression)
-// is pure; uploadArtifacts does the talking to GitHub.
+// Which workflow artifacts the release files go into: names, grouping, compression. Pure; stage.ts does the
+// talking to GitHub.
 import * as path from 'node:path';
-import * as core from '@actions/core';
-import { DefaultArtifactClient, type UploadArtifactResponse } from '@actions/artifact';
-import { targetSetHash } from './go/cache.js';
-import { InputError } from './errors.js';
-import type { UploadMode } from './inputs.js';
+import { targetSetHash } from '../go/cache.js';
+import { InputError } from '../errors.js';
+import type { UploadMode } from '../inputs.js';
 
 export interface UploadFile {
   /** Absolute, or relative to rootDirectory. */
@@ -44,9 +42,6 @@ export const DEFAULT_COMPRESSION_LEVEL = 6;
 const ALREADY_COMPRESSED = /\.(tar\.gz|tgz|zip|gz|zst|xz|bz2|7z)$/i;
 // What @actions/artifact's validateArtifactName rejects.
 const FORBIDDEN_NAME_CHARS = ['"', ':', '<', '>', '|', '*', '?', '\r', '\n', '\\', '/'];
-// The client retries HTTP 5xx/429 itself (5 attempts with backoff) but gives up at once on connection errors.
-const NETWORK_ATTEMPTS = 2;
-const NETWORK_RETRY_DELAY_MS = 5_000;
 
 function sanitizeNamePart(part: string): string {
   let clean = part.trim().toLowerCase();
@@ -159,78 +154,18 @@ export function uploadAvailability(env: Env): UploadAvailability {
   return { available: true };
 }
 
-/**
- * A NetworkError of the client (ECONNRESET, ETIMEDOUT, ...): thrown as is by the blob upload, wrapped into
- * "Failed to <Method>: Unable to make request: <code>" by its Twirp calls.
- */
-function isConnectionError(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    (error.name === 'NetworkError' || /Unable to make request: E[A-Z]+/.test(error.message))
-  );
+/** The upload stage as planned before the build: which artifacts, with which files. */
+export interface UploadStagePlan {
+  uploads: PlannedUpload[];
+  /** The output folder: paths inside the artifacts are relative to it. */
+  rootDirectory: string;
+  retentionDays?: number;
 }
 
-/** One artifact; a lost connection is tried again (HTTP errors were already retried inside the client). */
-async function uploadWithReconnect(
-  client: DefaultArtifactClient,
-  plan: PlannedUpload,
-  root: string,
-  retentionDays: number | undefined,
-): Promise<UploadArtifactResponse> {
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= NETWORK_ATTEMPTS; attempt++) {
-    try {
-      return await client.uploadArtifact(plan.name, plan.files, root, {
-        compressionLevel: plan.compressionLevel,
-        ...(retentionDays !== undefined ? { retentionDays } : {}),
-      });
-    } catch (error) {
-      lastError = error;
-      if (!isConnectionError(error) || attempt === NETWORK_ATTEMPTS) break;
-      const firstLine = (error as Error).message.split('\n')[0];
-      core.info(
-        `Uploading artifact ${plan.name} lost its connection (${firstLine}); retrying in ${NETWORK_RETRY_DELAY_MS / 1000} s`,
-      );
-      await new Promise((resolve) => setTimeout(resolve, NETWORK_RETRY_DELAY_MS));
-    }
-  }
-  throw lastError;
-}
-
-/** Uploads the planned artifacts one after another; throws naming the artifact that failed and where the files are. */
-export async function uploadArtifacts(req: UploadRequest): Promise<UploadResult> {
-  const root = path.resolve(req.rootDirectory);
-  const availability = uploadAvailability(process.env);
-  if (!availability.available) {
-    const message = `Artifact upload skipped: ${availability.reason}. The files are in ${root}.`;
-    if (availability.level === 'notice') core.notice(message);
-    else core.warning(message);
-    return { uploads: [], skipped: availability.reason };
-  }
-  const plans = planUploads(req, process.env);
-  if (plans.length === 0) {
-    core.info('Artifact upload: no files to upload.');
-    return { uploads: [], skipped: 'no files to upload' };
-  }
-
-  const client = new DefaultArtifactClient();
-  const uploads: UploadResult['uploads'] = [];
-  for (const plan of plans) {
-    core.info(
-      `Uploading artifact ${plan.name}: ${plan.files.length} file(s), compression level ${plan.compressionLevel}`,
-    );
-    try {
-      const response = await uploadWithReconnect(client, plan, root, req.retentionDays);
-      uploads.push({ name: plan.name, id: response.id, size: response.size, digest: response.digest });
-      core.info(`Uploaded artifact ${plan.name} (id ${response.id}, ${response.size ?? 0} bytes)`);
-    } catch (error) {
-      const before =
-        uploads.length > 0 ? ` Uploaded before the failure: ${uploads.map((u) => u.name).join(', ')}.` : '';
-      throw new Error(
-        `Uploading artifact ${plan.name} failed: ${(error as Error).message}. The files are still in the output folder ${root}.${before}`,
-        { cause: error },
-      );
-    }
-  }
-  return { uploads };
+export function planUploadStage(req: UploadRequest, env: Env): UploadStagePlan {
+  return {
+    uploads: planUploads(req, env),
+    rootDirectory: path.resolve(req.rootDirectory),
+    ...(req.retentionDays !== undefined ? { retentionDays: req.retentionDays } : {}),
+  };
 }

@@ -5,118 +5,16 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as core from '@actions/core';
-import { parseTarget } from '../build/targets.js';
 import { InputError } from '../errors.js';
-import type { Inputs } from '../inputs.js';
-import { smokeOptionsFromInputs, type SmokeOptions } from '../smoke/plan.js';
-import type { BuiltArtifact, ReleaseInfo, SmokeResult, Target } from '../types.js';
+import type { SmokeOptions } from '../smoke/plan.js';
+import type { SmokeResult } from '../types.js';
 import { checkBuildx, runBuildx, runDocker, type BuildxOptions } from './buildx.js';
 import { prepareContext } from './context.js';
 import { detectLicense, imageLabels } from './labels.js';
-import { planPlatforms, runnerImagePlatform, type ImagePlatform } from './platforms.js';
-import { withRegistryLogin, type RegistryLogin } from './registry.js';
+import type { ImageContext, ImageStagePlan, ImageStageResult } from './plan.js';
+import { runnerImagePlatform, type ImagePlatform } from './platforms.js';
+import { withRegistryLogin } from './registry.js';
 import { smokeImage } from './smoke.js';
-import { imageRefs, parseImageName, tagsFromRef, validateTags, type ImageName } from './tags.js';
-
-/** The inputs the image stage reads. */
-export type ImageInputs = Pick<
-  Inputs,
-  | 'image'
-  | 'platforms'
-  | 'tags'
-  | 'push'
-  | 'registry'
-  | 'registryUsername'
-  | 'registryPassword'
-  | 'baseImage'
-  | 'dockerfile'
-  | 'labels'
-  | 'provenance'
-  | 'sbom'
-  | 'builder'
-  | 'imageSmokeTest'
-  | 'targets'
-  | 'healthPath'
-  | 'healthStatus'
-  | 'healthBodyRegex'
-  | 'smokeEnv'
-  | 'smokeArgs'
-  | 'readyTimeoutSeconds'
-  | 'shutdownTimeoutSeconds'
->;
-
-export interface ImageOptions {
-  inputs: ImageInputs;
-  /** The built binaries; those of image platforms go in. */
-  artifacts: Array<Pick<BuiltArtifact, 'target' | 'path'>>;
-  release: ReleaseInfo;
-  binaryName: string;
-  /** The Go module's folder: the custom Dockerfile and the LICENSE file are found from here. */
-  workingDirectory: string;
-  /** For the source label; GITHUB_SERVER_URL and GITHUB_REPOSITORY by default. */
-  source?: { serverUrl: string; repository: string };
-}
-
-export interface ImageStageResult {
-  refs: string[];
-  /** Digest of the pushed index (or of the image, for one platform); undefined when nothing was pushed. */
-  digest?: string;
-  /** The buildx metadata JSON of the final build. */
-  metadata?: string;
-  platforms: string[];
-  pushed: boolean;
-  smoke?: SmokeResult;
-}
-
-export interface ImagePlan {
-  names: ImageName[];
-  tags: string[];
-  refs: string[];
-  platforms: ImagePlatform[];
-  login: RegistryLogin | null;
-}
-
-/**
- * Validates the image inputs against the targets and the git ref, and decides names, tags and platforms. Pure, so
- * it can run before anything is built: a bad image name fails the step in the first second, not after the builds.
- */
-export function planImage(
-  inputs: Pick<
-    ImageInputs,
-    'image' | 'platforms' | 'tags' | 'registry' | 'registryUsername' | 'registryPassword'
-  >,
-  targets: Target[],
-  release: Pick<ReleaseInfo, 'ref' | 'commit' | 'version'>,
-): ImagePlan {
-  if (inputs.image.length === 0)
-    throw new InputError('image', '', 'Name the image to build, e.g. ghcr.io/org/app.');
-  const names = inputs.image.map(parseImageName);
-  const tags = validateTags(inputs.tags.length > 0 ? inputs.tags : tagsFromRef(release));
-  const platforms = planPlatforms(targets, inputs.platforms);
-  let login: RegistryLogin | null = null;
-  if (inputs.registryUsername || inputs.registryPassword) {
-    if (!inputs.registryUsername) {
-      throw new InputError(
-        'registry-username',
-        '',
-        'registry-password is set, so the user name is needed too.',
-      );
-    }
-    if (!inputs.registryPassword) {
-      throw new InputError(
-        'registry-password',
-        '',
-        'registry-username is set, so the password (or token) is needed too.',
-      );
-    }
-    login = {
-      registry: inputs.registry || names[0]!.registry,
-      username: inputs.registryUsername,
-      password: inputs.registryPassword,
-    };
-  }
-  return { names, tags, refs: imageRefs(inputs.image, tags), platforms, login };
-}
 
 async function licenseOf(workingDirectory: string): Promise<string> {
   for (const name of ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'COPYING']) {
@@ -194,26 +92,28 @@ async function smokeTestImage(
 }
 
 /** Builds the image for every platform from the built binaries; smoke-tests it; pushes it when asked and healthy. */
-export async function buildImage(options: ImageOptions): Promise<ImageStageResult> {
-  const { inputs, release } = options;
-  const plan = planImage(inputs, inputs.targets, release);
+export async function runImageStage(plan: ImageStagePlan, options: ImageContext): Promise<ImageStageResult> {
+  const { settings } = plan;
+  const { release } = options;
   const platformNames = plan.platforms.map((p) => p.platform);
   const binaries = plan.platforms.map((platform) => {
-    const artifact = options.artifacts.find((a) => parseTarget(a.target).id === platform.target.id);
+    const artifact = options.artifacts.find((a) => a.target.id === platform.target.id);
     if (!artifact)
       throw new Error(
         `No binary was built for ${platform.target.id}, which the ${platform.platform} image needs`,
       );
     return { platform, path: artifact.path };
   });
-  const customDockerfile = inputs.dockerfile ? path.resolve(options.workingDirectory, inputs.dockerfile) : '';
+  const customDockerfile = settings.dockerfile
+    ? path.resolve(options.workingDirectory, settings.dockerfile)
+    : '';
   if (customDockerfile) {
     try {
       await fs.access(customDockerfile);
     } catch {
       throw new InputError(
         'dockerfile',
-        inputs.dockerfile,
+        settings.dockerfile,
         `There is no such file in ${options.workingDirectory}.`,
       );
     }
@@ -234,11 +134,11 @@ export async function buildImage(options: ImageOptions): Promise<ImageStageResul
       title: options.binaryName,
       licenses: await licenseOf(options.workingDirectory),
     },
-    inputs.labels,
+    settings.labels,
   );
 
   return withRegistryLogin(plan.login, async (env) => {
-    await checkBuildx(inputs.builder, platformNames, env);
+    await checkBuildx(settings.builder, platformNames, env);
     const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gin-release-image-'));
     try {
       const contextDir = path.join(workDir, 'context');
@@ -247,10 +147,10 @@ export async function buildImage(options: ImageOptions): Promise<ImageStageResul
         dir: contextDir,
         binaryName: options.binaryName,
         binaries,
-        baseImage: inputs.baseImage,
+        baseImage: settings.baseImage,
         epoch: release.epoch,
       });
-      if (!context.caBundle && inputs.baseImage === 'scratch' && !inputs.dockerfile) {
+      if (!context.caBundle && settings.baseImage === 'scratch' && !settings.dockerfile) {
         core.warning(
           'This runner has no CA certificate bundle (/etc/ssl/certs/ca-certificates.crt), so the image has none: ' +
             'HTTPS requests from the service will fail. Use a base image with certificates (base-image) or install ca-certificates on the runner.',
@@ -258,7 +158,7 @@ export async function buildImage(options: ImageOptions): Promise<ImageStageResul
       }
       const dockerfile = customDockerfile || context.dockerfile;
       const base = {
-        builder: inputs.builder,
+        builder: settings.builder,
         labels,
         // BuildKit stamps the image config and history with this time instead of the build's.
         buildArgs: [['SOURCE_DATE_EPOCH', String(release.epoch)]] as Array<[string, string]>,
@@ -267,15 +167,15 @@ export async function buildImage(options: ImageOptions): Promise<ImageStageResul
       };
 
       let smoke: SmokeResult | undefined;
-      if (inputs.imageSmokeTest) {
-        smoke = await smokeTestImage(base, plan.platforms, smokeOptionsFromInputs(inputs), env, workDir);
+      if (settings.smoke) {
+        smoke = await smokeTestImage(base, plan.platforms, settings.smoke, env, workDir);
         if (smoke.status === 'failed') {
           const tail = smoke.logTail?.length
             ? `\nLast lines of its output:\n${smoke.logTail.join('\n')}`
             : '';
           throw new Error(
             `The image failed its smoke test (docker run of the ${runnerImagePlatform(process.platform, process.arch)} image): ` +
-              `${smoke.reason}.${inputs.push ? ' Nothing was pushed.' : ''}${tail}`,
+              `${smoke.reason}.${settings.push ? ' Nothing was pushed.' : ''}${tail}`,
           );
         }
         if (smoke.status === 'skipped') core.warning(`Image smoke test skipped: ${smoke.reason}.`);
@@ -286,29 +186,29 @@ export async function buildImage(options: ImageOptions): Promise<ImageStageResul
       }
 
       const metadataFile = path.join(workDir, 'metadata.json');
-      core.info(`${inputs.push ? 'Building and pushing' : 'Building'} ${platformNames.join(', ')}`);
+      core.info(`${settings.push ? 'Building and pushing' : 'Building'} ${platformNames.join(', ')}`);
       await runBuildx(
         {
           ...base,
           platforms: platformNames,
           tags: plan.refs,
-          provenance: inputs.provenance,
-          sbom: inputs.sbom,
+          provenance: settings.provenance,
+          sbom: settings.sbom,
           metadataFile,
-          output: inputs.push ? { kind: 'push' } : { kind: 'none' },
+          output: settings.push ? { kind: 'push' } : { kind: 'none' },
         },
         env,
-        inputs.push ? 'push' : 'all platforms',
+        settings.push ? 'push' : 'all platforms',
       );
       const metadata = await readMetadata(metadataFile);
-      if (inputs.push)
+      if (settings.push)
         core.info(`Pushed ${plan.refs.join(', ')}${metadata.digest ? ` (${metadata.digest})` : ''}`);
       return {
         refs: plan.refs,
-        ...(inputs.push && metadata.digest ? { digest: metadata.digest } : {}),
+        ...(settings.push && metadata.digest ? { digest: metadata.digest } : {}),
         ...(metadata.text ? { metadata: metadata.text } : {}),
         platforms: platformNames,
-        pushed: inputs.push,
+        pushed: settings.push,
         ...(smoke ? { smoke } : {}),
       };
     } finally {

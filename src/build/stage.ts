@@ -1,0 +1,51 @@
+// The build stage: every planned `go build` in the pool, then each binary read back and compared with what its
+// target promises. Hands on the inspected binaries and one line per problem.
+import * as core from '@actions/core';
+import type { BuiltArtifact } from '../types.js';
+import { runBuilds } from './compile.js';
+import { checkInspection, inspectBinary } from './inspect.js';
+import type { BuildPlan } from './plan.js';
+
+export interface BuildStagePlan {
+  builds: BuildPlan[];
+  parallelism: number;
+  goBinary: string;
+  workingDirectory: string;
+  cgo: boolean;
+}
+
+export interface BuildStageResult {
+  /** The binaries that built, in plan order (a failed target is missing). */
+  artifacts: BuiltArtifact[];
+  /** One line per failed build or failed inspection; empty when every binary is what it claims. */
+  problems: string[];
+}
+
+export async function runBuildStage(plan: BuildStagePlan): Promise<BuildStageResult> {
+  const outcomes = await runBuilds(plan.builds, plan.parallelism, plan.goBinary, plan.workingDirectory);
+  const artifacts: BuiltArtifact[] = [];
+  const problems: string[] = [];
+  for (const outcome of outcomes) {
+    const target = outcome.plan.target;
+    if (!outcome.ok) {
+      core.error(`${target.id}: go build failed\n${outcome.output}`, {
+        title: `gin-release: build failed for ${target.id}`,
+      });
+      problems.push(`${target.id}: build failed`);
+      continue;
+    }
+    const inspection = await inspectBinary(outcome.plan.output);
+    for (const problem of checkInspection(inspection, target, { cgo: plan.cgo })) {
+      core.error(problem, { title: `gin-release: ${target.id} is not what it claims` });
+      problems.push(problem);
+    }
+    artifacts.push({
+      target,
+      path: outcome.plan.output,
+      size: inspection.size,
+      sha256: inspection.sha256,
+      static: inspection.static,
+    });
+  }
+  return { artifacts, problems };
+}

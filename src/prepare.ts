@@ -1,0 +1,48 @@
+// The facts a release is planned from: the Go toolchain (set up now), the commit, the module and the runner.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readDistList, readModulePath } from './build/module.js';
+import { InputError } from './errors.js';
+import { setupGo } from './go/install.js';
+import type { Inputs } from './inputs.js';
+import type { PlanFacts } from './plan.js';
+import { resolveReleaseInfo } from './release.js';
+import { detectHost, findEmulators } from './smoke/emulator.js';
+import { timed, type RunState } from './state.js';
+
+export async function gatherFacts(inputs: Inputs, state: RunState): Promise<PlanFacts> {
+  const cwd = inputs.workingDirectory;
+  if (!fs.existsSync(path.join(cwd, 'go.mod'))) {
+    throw new InputError('working-directory', cwd, 'It must be a folder holding a Go module (go.mod).');
+  }
+  // setupGo opens its own log groups.
+  const go = await timed(
+    state,
+    'Go toolchain',
+    () =>
+      setupGo({
+        workingDirectory: cwd,
+        goVersion: inputs.goVersion,
+        goVersionFile: inputs.goVersionFile,
+        downloadSource: inputs.goDownloadSource,
+        downloadBaseUrl: inputs.goDownloadBaseUrl,
+        skipChecksum: inputs.goSkipChecksum,
+      }),
+    false,
+  );
+  state.go = go;
+  state.release = await resolveReleaseInfo(cwd, inputs.version);
+  const [distList, modulePath, host, emulators] = await Promise.all([
+    readDistList(go.goBinary),
+    readModulePath(cwd),
+    detectHost(),
+    findEmulators(),
+  ]);
+  return {
+    go: { version: go.version, goBinary: go.goBinary, distList },
+    release: state.release,
+    modulePath,
+    runner: { host, emulators },
+    env: process.env,
+  };
+}

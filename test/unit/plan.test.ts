@@ -1,0 +1,224 @@
+// planRelease: every decision made before work starts, from inputs and facts alone. No processes, no files.
+import * as path from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { getInputs } from '../../src/inputs.js';
+import { planRelease, type PlanFacts } from '../../src/plan.js';
+import type { Emulator } from '../../src/smoke/plan.js';
+import { setInputs } from '../support/inputs.js';
+
+const WORKSPACE = path.resolve('/work/repo');
+const DIST_LIST = [
+  'darwin/amd64',
+  'darwin/arm64',
+  'linux/386',
+  'linux/amd64',
+  'linux/arm',
+  'linux/arm64',
+  'linux/riscv64',
+  'windows/amd64',
+  'windows/arm64',
+];
+
+function facts(overrides: Partial<PlanFacts> = {}): PlanFacts {
+  const qemu = (arch: string): Emulator => ({ kind: 'qemu', path: `/usr/bin/qemu-${arch}-static` });
+  return {
+    go: { version: '1.26.8', goBinary: '/usr/local/go/bin/go', distList: DIST_LIST },
+    release: {
+      version: '1.2.3',
+      commit: '3f2a9c1d0e5b4a69876543210fedcba987654321',
+      date: '2024-05-01T12:00:00Z',
+      epoch: 1714564800,
+      ref: 'refs/tags/v1.2.3',
+    },
+    modulePath: 'example.com/shop/api/v2',
+    runner: {
+      host: { platform: 'linux', arch: 'x64', cpuFlags: null },
+      emulators: new Map([
+        ['arm64', qemu('aarch64')],
+        ['arm', qemu('arm')],
+      ]),
+    },
+    env: { GITHUB_JOB: 'release', RUNNER_OS: 'Linux', RUNNER_ARCH: 'X64' },
+    ...overrides,
+  };
+}
+
+let restore: (() => void) | undefined;
+afterEach(() => {
+  restore?.();
+  restore = undefined;
+});
+
+function plan(inputs: Record<string, string>, overrides: Partial<PlanFacts> = {}) {
+  restore?.();
+  const saved = process.env['GITHUB_WORKSPACE'];
+  process.env['GITHUB_WORKSPACE'] = WORKSPACE;
+  restore = setInputs(inputs);
+  try {
+    return planRelease(getInputs(), facts(overrides));
+  } finally {
+    if (saved === undefined) delete process.env['GITHUB_WORKSPACE'];
+    else process.env['GITHUB_WORKSPACE'] = saved;
+  }
+}
+
+function refusal(inputs: Record<string, string>, overrides: Partial<PlanFacts> = {}): InputError {
+  try {
+    plan(inputs, overrides);
+  } catch (error) {
+    if (error instanceof InputError) return error;
+    throw error;
+  }
+  throw new Error('planRelease accepted the inputs');
+}
+
+describe('planRelease with the defaults', () => {
+  const release = () => plan({});
+
+  test('one build per default target, named after the module path without its major version', () => {
+    const p = release();
+    expect(p.binaryName).toBe('api');
+    expect(p.outputDir).toBe(path.join(WORKSPACE, 'dist'));
+    expect(p.build.builds.map((b) => [b.target.id, path.relative(p.outputDir, b.output)])).toEqual([
+      ['linux/amd64', 'api_linux_amd64/api'],
+      ['linux/arm64', 'api_linux_arm64/api'],
+      ['linux/arm/v7', 'api_linux_arm_v7/api'],
+      ['darwin/amd64', 'api_darwin_amd64/api'],
+      ['darwin/arm64', 'api_darwin_arm64/api'],
+      ['windows/amd64', 'api_windows_amd64/api.exe'],
+    ]);
+    expect(p.build.goBinary).toBe('/usr/local/go/bin/go');
+  });
+
+  test('archives per target, zip for Windows, the checksums file last in the one upload', () => {
+    const p = release();
+    expect(p.package.archives.map((a) => [a.target.id, a.format, path.basename(a.outputPath)])).toEqual([
+      ['linux/amd64', 'tar.gz', 'api_1.2.3_linux_amd64'],
+      ['linux/arm64', 'tar.gz', 'api_1.2.3_linux_arm64'],
+      ['linux/arm/v7', 'tar.gz', 'api_1.2.3_linux_arm_v7'],
+      ['darwin/amd64', 'tar.gz', 'api_1.2.3_darwin_amd64'],
+      ['darwin/arm64', 'tar.gz', 'api_1.2.3_darwin_arm64'],
+      ['windows/amd64', 'zip', 'api_1.2.3_windows_amd64'],
+    ]);
+    expect(p.upload?.uploads).toHaveLength(1);
+    expect(p.upload!.uploads[0]!.files.map((f) => path.basename(f))).toEqual([
+      'api_1.2.3_linux_amd64.tar.gz',
+      'api_1.2.3_linux_arm64.tar.gz',
+      'api_1.2.3_linux_arm_v7.tar.gz',
+      'api_1.2.3_darwin_amd64.tar.gz',
+      'api_1.2.3_darwin_arm64.tar.gz',
+      'api_1.2.3_windows_amd64.zip',
+      'checksums.txt',
+    ]);
+    expect(p.upload!.uploads[0]!.name).toMatch(/^release-linux-x64-[0-9a-f]{8}$/);
+    expect(p.package.epoch).toBe(1714564800);
+  });
+
+  test('smoke steps: native amd64, arm64 and arm under qemu, the others skipped with the reason', () => {
+    const steps = release().smoke!.steps.map((s) => [
+      s.target.id,
+      s.action,
+      s.emulator?.path ?? s.reason ?? '',
+    ]);
+    expect(steps).toEqual([
+      ['linux/amd64', 'run', ''],
+      ['linux/arm64', 'run', '/usr/bin/qemu-aarch64-static'],
+      ['linux/arm/v7', 'run', '/usr/bin/qemu-arm-static'],
+      ['darwin/amd64', 'skip', 'cannot run darwin/amd64 on linux/amd64'],
+      ['darwin/arm64', 'skip', 'cannot run darwin/arm64 on linux/amd64'],
+      ['windows/amd64', 'skip', 'cannot run windows/amd64 on linux/amd64'],
+    ]);
+  });
+
+  test('cache keyed by the resolved Go and the targets; no image', () => {
+    const p = release();
+    expect(p.cache).toMatchObject({ goVersion: '1.26.8', dependencyPatterns: ['go.sum'] });
+    expect(p.cache!.targets.map((t) => t.id)).toHaveLength(6);
+    expect(p.image).toBeNull();
+  });
+});
+
+describe('planRelease switches stages off', () => {
+  test.each<[string, Record<string, string>, (p: ReturnType<typeof plan>) => unknown]>([
+    ['smoke-test false', { 'smoke-test': 'false' }, (p) => p.smoke],
+    ['smoke-targets none', { 'smoke-targets': 'none' }, (p) => p.smoke],
+    ['upload false', { upload: 'false' }, (p) => p.upload],
+    ['cache false', { cache: 'false' }, (p) => p.cache],
+  ])('%s', (_name, inputs, stage) => {
+    expect(stage(plan(inputs))).toBeNull();
+  });
+
+  test('archive-format none uploads the bare binaries where they were built', () => {
+    const p = plan({ 'archive-format': 'none', targets: 'linux/amd64, windows/amd64' });
+    expect(p.upload!.uploads[0]!.files.map((f) => path.relative(p.outputDir, f))).toEqual([
+      'api_linux_amd64/api',
+      'api_windows_amd64/api.exe',
+      'checksums.txt',
+    ]);
+  });
+
+  test('an image plan with tags from the tag and the Linux platforms', () => {
+    const p = plan({ image: 'ghcr.io/shop/api', targets: 'linux/amd64, linux/arm64, darwin/arm64' });
+    expect(p.image?.refs).toEqual([
+      'ghcr.io/shop/api:1.2.3',
+      'ghcr.io/shop/api:1.2',
+      'ghcr.io/shop/api:1',
+      'ghcr.io/shop/api:latest',
+      'ghcr.io/shop/api:sha-3f2a9c1',
+    ]);
+    expect(p.image?.platforms.map((x) => x.platform)).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(p.image?.settings.smoke?.healthPath).toBe('/healthz');
+  });
+});
+
+describe('planRelease refuses before anything is built', () => {
+  test.each<[string, Record<string, string>, Partial<PlanFacts>, string, RegExp]>([
+    ['a target this Go cannot build', { targets: 'linux/amd64, plan9/arm64' }, {}, 'targets', /plan9/],
+    [
+      'a smoke target this runner cannot run',
+      { targets: 'linux/amd64, darwin/arm64', 'smoke-targets': 'darwin/arm64' },
+      {},
+      'smoke-targets',
+      /darwin\/arm64: cannot run darwin\/arm64 on linux\/amd64.*Allowed on this runner \(linux\/amd64\): linux\/amd64/,
+    ],
+    [
+      'an emulated smoke target without its emulator',
+      { targets: 'linux/riscv64', 'smoke-targets': 'linux/riscv64' },
+      {},
+      'smoke-targets',
+      /install qemu-user-static/,
+    ],
+    ['an image name with capitals', { image: 'ghcr.io/Shop/API' }, {}, 'image', /./],
+    [
+      'image platforms that were not built',
+      { image: 'ghcr.io/shop/api', platforms: 'linux/s390x' },
+      {},
+      'platforms',
+      /./,
+    ],
+    ['an artifact name the service rejects', { 'artifact-name': 'my:release' }, {}, 'artifact-name', /":"/],
+    [
+      'two targets on one binary path',
+      { 'binary-template': '{name}_{os}/{name}{ext}', targets: 'linux/amd64, linux/arm64' },
+      {},
+      'binary-template',
+      /both render/,
+    ],
+    [
+      'two targets on one archive name',
+      { 'archive-name-template': '{name}_{os}', targets: 'linux/amd64, linux/arm64' },
+      {},
+      'archive-name-template',
+      /both render/,
+    ],
+  ])('%s', (_name, inputs, overrides, input, message) => {
+    const error = refusal(inputs, overrides);
+    expect(error.input).toBe(input);
+    expect(error.message).toMatch(message);
+  });
+
+  test('an artifact name is checked even when no artifact service is there to reject it', () => {
+    expect(refusal({ 'artifact-name': 'a/b' }, { env: {} }).input).toBe('artifact-name');
+  });
+});
