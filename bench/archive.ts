@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import { createArchive } from '../src/package/archive.js';
-import { COMPRESSION_LEVEL } from '../src/package/zip.js';
+import { COMPRESSION_LEVEL } from '../src/package/entries.js';
 import type { Target } from '../src/types.js';
 import { sha256File } from '../src/util/hash.js';
 import { tarStreamTar, type LibraryEntry, yazlZip, zipStreamZip } from '../test/support/archive-libraries.js';
