@@ -13,8 +13,12 @@ import { InputError } from '../errors.js';
 import type { ArchiveFormat } from '../inputs.js';
 import type { ArchiveInfo, Target } from '../types.js';
 import { sha256File } from '../util/hash.js';
+import { COMPRESSION_LEVEL, compareByteOrder, planArchiveEntries } from './entries.js';
 import { pinGzipOsByte, tarChunks } from './tar.js';
-import { COMPRESSION_LEVEL, zipChunks } from './zip.js';
+import { zipChunks } from './zip.js';
+
+// Part of the archive API that callers already use; it lives with the entries it orders.
+export { compareByteOrder };
 
 /** True when `candidate` is below `folder` (not `folder` itself); `..name` is a name, not a way up. Pure. */
 export function isInside(folder: string, candidate: string): boolean {
@@ -28,13 +32,6 @@ export function isInside(folder: string, candidate: string): boolean {
 }
 
 export type ResolvedArchiveFormat = 'tar.gz' | 'zip' | 'none';
-
-/** One file inside an archive: its name at the archive root, where its bytes come from, and its Unix mode. */
-export interface ArchiveEntry {
-  name: string;
-  source: string;
-  mode: number;
-}
 
 export interface ArchiveRequest {
   binaryPath: string;
@@ -50,9 +47,6 @@ export interface ArchiveRequest {
   epoch: number;
 }
 
-export const BINARY_MODE = 0o755;
-export const EXTRA_FILE_MODE = 0o644;
-
 /** `auto` means zip for Windows (what Windows users open) and tar.gz elsewhere (keeps the exec bit everywhere). Pure. */
 export function archiveFormatFor(format: ArchiveFormat, target: Target): ResolvedArchiveFormat {
   if (format === 'auto') return target.goos === 'windows' ? 'zip' : 'tar.gz';
@@ -61,11 +55,6 @@ export function archiveFormatFor(format: ArchiveFormat, target: Target): Resolve
 
 export function archiveExtension(format: ResolvedArchiveFormat): string {
   return format === 'none' ? '' : `.${format}`;
-}
-
-/** Orders names by their UTF-8 bytes, like `LC_ALL=C sort` and `tar --sort=name`, whatever the locale. */
-export function compareByteOrder(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 /**
@@ -137,31 +126,6 @@ export function planArchives(options: {
     claimed.set(file, target.id);
     return { target, format, outputPath };
   });
-}
-
-/** The archive's entries sorted by name; two files that would land on the same name are an error. Pure. */
-export function planArchiveEntries(
-  binaryPath: string,
-  binaryNameInArchive: string,
-  extraFiles: readonly string[],
-): ArchiveEntry[] {
-  if (binaryNameInArchive === '' || /[/\\]/.test(binaryNameInArchive)) {
-    throw new Error(`binary name in archive "${binaryNameInArchive}" must be a plain file name`);
-  }
-  const entries: ArchiveEntry[] = [{ name: binaryNameInArchive, source: binaryPath, mode: BINARY_MODE }];
-  const byName = new Map([[binaryNameInArchive, binaryPath]]);
-  for (const file of extraFiles) {
-    const name = path.basename(file);
-    const earlier = byName.get(name);
-    if (earlier !== undefined) {
-      throw new Error(
-        `archive-files: ${file} and ${earlier} would both be "${name}" at the archive root; narrow the patterns`,
-      );
-    }
-    byName.set(name, file);
-    entries.push({ name, source: file, mode: EXTRA_FILE_MODE });
-  }
-  return entries.sort((a, b) => compareByteOrder(a.name, b.name));
 }
 
 /** Makes a literal path safe to prefix a glob pattern with, the way @actions/glob escapes literals itself. */

@@ -3,7 +3,8 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { sha256File } from '../util/hash.js';
-import { compareByteOrder, isInside } from './archive.js';
+import { isInside } from './archive.js';
+import { compareByteOrder } from './entries.js';
 
 export interface ChecksumEntry {
   /** Path relative to the checksums file's folder, with `/` separators. */

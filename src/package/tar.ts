@@ -3,7 +3,7 @@
 // trailing NUL and space and the padding to a 10 KiB record, so `tar` and this writer are interchangeable.
 import { createReadStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
-import type { ArchiveEntry } from './archive.js';
+import type { ArchiveEntry } from './entries.js';
 
 const BLOCK = 512;
 /** GNU tar's default blocking factor (20 blocks); readers do not need it, but matching tar keeps outputs comparable. */

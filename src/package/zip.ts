@@ -4,10 +4,7 @@
 import * as fs from 'node:fs/promises';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
-import type { ArchiveEntry } from './archive.js';
-
-// zlib's default level: level 9 measured 3.4x slower on a 15 MB Go binary for 0.27 % smaller output.
-export const COMPRESSION_LEVEL = 6;
+import { COMPRESSION_LEVEL, type ArchiveEntry } from './entries.js';
 
 const deflateRaw = promisify(zlib.deflateRaw);
 

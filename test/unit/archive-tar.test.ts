@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { pinGzipOsByte, tarHeader, type TarHeaderFields } from '../../src/package/tar.js';
+import { tarStreamTar } from '../support/archive-libraries.js';
 
 /** Reads a NUL/space-terminated octal field. */
 function octal(header: Buffer, offset: number, length: number): number {
@@ -115,5 +116,76 @@ describe('pinGzipOsByte', () => {
 
   test('one-byte chunks', async () => {
     expect((await collect([...windowsGzip].map((b) => Buffer.from([b])))).equals(expected)).toBe(true);
+  });
+});
+
+// Why tar.ts is hand-written: tar-stream (already bundled through @actions/artifact's archiver) is reproducible once
+// every field is pinned, but it is not GNU tar. Its numeric fields end in a space, its checksum is laid out the
+// other way round, it ends the archive after two zero blocks and it turns a UTF-8 name into a PAX header, so the
+// byte-for-byte test against GNU tar in test/integration/package.test.ts cannot pass with it. If a later version
+// makes these tests fail, it may have become a drop-in replacement.
+describe('tar-stream cannot write what GNU tar writes', () => {
+  const FIELDS: Array<[string, number, number]> = [
+    ['name', 0, 100],
+    ['mode', 100, 8],
+    ['uid', 108, 8],
+    ['gid', 116, 8],
+    ['size', 124, 12],
+    ['mtime', 136, 12],
+    ['chksum', 148, 8],
+    ['typeflag', 156, 1],
+    ['linkname', 157, 100],
+    ['magic+version', 257, 8],
+    ['uname', 265, 32],
+    ['gname', 297, 32],
+    ['devmajor', 329, 8],
+    ['devminor', 337, 8],
+    ['prefix', 345, 155],
+  ];
+  const differingFields = (a: Buffer, b: Buffer): string[] =>
+    FIELDS.filter(
+      ([, offset, length]) =>
+        !a.subarray(offset, offset + length).equals(b.subarray(offset, offset + length)),
+    ).map(([field]) => field);
+  const entry = { name: 'a', data: Buffer.from('hello'), mode: 0o755 };
+
+  test('its header for the entry checked against GNU tar above differs in every numeric field', async () => {
+    const header = (await tarStreamTar([entry], 1_700_000_000)).subarray(0, 512);
+    // Our header, for contrast, is GNU tar's (the first test in this file).
+    expect(
+      differingFields(tarHeader({ name: 'a', mode: 0o755, size: 5, mtime: 1_700_000_000 }), gnuTarGolden()),
+    ).toEqual([]);
+    expect(differingFields(header, gnuTarGolden())).toEqual([
+      'mode',
+      'uid',
+      'gid',
+      'size',
+      'mtime',
+      'chksum',
+      'devmajor',
+      'devminor',
+    ]);
+    expect(header.toString('latin1', 100, 108)).toBe('000755 \0');
+    expect(gnuTarGolden().toString('latin1', 100, 108)).toBe('0000755\0');
+  });
+
+  test('its archive ends after two zero blocks, not at the 10 KiB record GNU tar fills', async () => {
+    const tar = await tarStreamTar([entry], 1_700_000_000);
+    expect(tar.length).toBe(512 + 512 + 1024);
+    expect(tar.length % (20 * 512)).not.toBe(0);
+  });
+
+  test('it writes a UTF-8 name as a PAX extended header, where GNU tar --format=ustar writes the name itself', async () => {
+    const name = 'ünïcode-名前.txt';
+    const header = (
+      await tarStreamTar([{ name, data: Buffer.from('x'), mode: 0o644 }], 1_700_000_000)
+    ).subarray(0, 512);
+    expect(header.toString('latin1', 156, 157)).toBe('x');
+    expect(header.toString('utf8', 0, 9)).toBe('PaxHeader');
+    expect(
+      tarHeader({ name, mode: 0o644, size: 1, mtime: 1_700_000_000 })
+        .subarray(0, Buffer.byteLength(name))
+        .toString('utf8'),
+    ).toBe(name);
   });
 });

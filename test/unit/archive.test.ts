@@ -6,13 +6,15 @@ import {
   archiveExtension,
   archiveFormatFor,
   archiveOutputPath,
+  planArchives,
+  type ResolvedArchiveFormat,
+} from '../../src/package/archive.js';
+import {
   BINARY_MODE,
   compareByteOrder,
   EXTRA_FILE_MODE,
   planArchiveEntries,
-  planArchives,
-  type ResolvedArchiveFormat,
-} from '../../src/package/archive.js';
+} from '../../src/package/entries.js';
 
 describe('archiveFormatFor', () => {
   test.each<[ArchiveFormat, string, ResolvedArchiveFormat]>([
