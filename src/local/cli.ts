@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inputEnvName, readActionYml } from './action-yml.js';
+import { parseOutputFile } from './output-file.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const actionRoot = path.resolve(here, '..');
@@ -63,25 +64,6 @@ function parseArgs(argv: string[], inputNames: Set<string>): CliArgs {
 function gitValue(args: string[], cwd: string): string {
   const result = spawnSync('git', args, { cwd, encoding: 'utf8' });
   return result.status === 0 ? result.stdout.trim() : '';
-}
-
-function parseOutputFile(text: string): Array<[string, string]> {
-  // The runner's GITHUB_OUTPUT format: `name<<DELIM\nvalue\nDELIM` (what @actions/core writes) or `name=value`.
-  const lines = text.split('\n');
-  const outputs: Array<[string, string]> = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
-    if (heredoc) {
-      const value: string[] = [];
-      while (i + 1 < lines.length && lines[i + 1] !== heredoc[2]) value.push(lines[++i]!);
-      i++;
-      outputs.push([heredoc[1]!, value.join('\n')]);
-    } else if (line.includes('=')) {
-      outputs.push([line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]);
-    }
-  }
-  return outputs;
 }
 
 async function main(): Promise<number> {
