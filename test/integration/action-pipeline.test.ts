@@ -70,7 +70,7 @@ describe('the bundled action', () => {
 
   test('a bad input is refused before anything is built, naming the input, the value and what is allowed', async () => {
     const result = await run('smoke/good', {
-      targets: 'linux/amd64',
+      targets: 'linux/amd64, windows/amd64',
       'smoke-targets': 'linux/amd64, windows/amd64',
     });
     expect(result.exitCode).toBe(1);
