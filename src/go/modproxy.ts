@@ -1,8 +1,7 @@
 // The Go module proxy protocol as far as toolchain downloads need it: module version names, GOPROXY and
-// GOSUMDB settings, checksum database answers, and the h1 hash of a module zip. Pure: no network, no files.
+// GOSUMDB settings, checksum database answers, the h1 formula and the rules a toolchain module zip obeys.
+// Pure: no network, no files.
 import { createHash } from 'node:crypto';
-import { promisify } from 'node:util';
-import * as zlib from 'node:zlib';
 import { type GoPlatform, type GoRelease, type GoVersion, parseGoVersion } from './version.js';
 
 export const TOOLCHAIN_MODULE = 'golang.org/toolchain';
@@ -98,136 +97,6 @@ export function hash1(files: ReadonlyArray<{ name: Buffer; sha256: string }>): s
   return `h1:${summary.digest('base64')}`;
 }
 
-export interface ZipEntry {
-  /** The name's raw bytes: the hash covers bytes, not a decoding of them. */
-  name: Buffer;
-  method: number;
-  flags: number;
-  crc32: number;
-  compressedSize: number;
-  size: number;
-  localHeaderOffset: number;
-}
-
-const EOCD = 0x06054b50;
-const ZIP64_LOCATOR = 0x07064b50;
-const ZIP64_EOCD = 0x06064b50;
-const CENTRAL = 0x02014b50;
-const LOCAL = 0x04034b50;
-
-class ZipFormatError extends Error {}
-
-function readBig(buffer: Buffer, offset: number): number {
-  const value = buffer.readBigUInt64LE(offset);
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new ZipFormatError('a zip64 field is out of range');
-  return Number(value);
-}
-
-/** Reads a zip's central directory (zip64 included). Throws on anything that is not a complete zip. */
-export function readZipDirectory(zip: Buffer): ZipEntry[] {
-  const searchFrom = Math.max(0, zip.length - (0xffff + 22));
-  let eocd = -1;
-  for (let at = zip.length - 22; at >= searchFrom; at--) {
-    if (zip.readUInt32LE(at) === EOCD) {
-      eocd = at;
-      break;
-    }
-  }
-  if (eocd < 0) throw new ZipFormatError('no end of central directory record (truncated or not a zip)');
-  let count = zip.readUInt16LE(eocd + 10);
-  let directorySize = zip.readUInt32LE(eocd + 12);
-  let directoryOffset = zip.readUInt32LE(eocd + 16);
-  if (eocd >= 20 && zip.readUInt32LE(eocd - 20) === ZIP64_LOCATOR) {
-    const zip64 = readBig(zip, eocd - 20 + 8);
-    if (zip64 + 56 > zip.length || zip.readUInt32LE(zip64) !== ZIP64_EOCD) {
-      throw new ZipFormatError('broken zip64 end of central directory');
-    }
-    count = readBig(zip, zip64 + 32);
-    directorySize = readBig(zip, zip64 + 40);
-    directoryOffset = readBig(zip, zip64 + 48);
-  }
-  if (directoryOffset + directorySize > zip.length)
-    throw new ZipFormatError('the central directory lies past the end of the file');
-
-  const entries: ZipEntry[] = [];
-  let at = directoryOffset;
-  for (let i = 0; i < count; i++) {
-    if (at + 46 > zip.length || zip.readUInt32LE(at) !== CENTRAL)
-      throw new ZipFormatError(`central directory entry ${i} is damaged`);
-    const nameLength = zip.readUInt16LE(at + 28);
-    const extraLength = zip.readUInt16LE(at + 30);
-    const commentLength = zip.readUInt16LE(at + 32);
-    const entry: ZipEntry = {
-      flags: zip.readUInt16LE(at + 8),
-      method: zip.readUInt16LE(at + 10),
-      crc32: zip.readUInt32LE(at + 16),
-      compressedSize: zip.readUInt32LE(at + 20),
-      size: zip.readUInt32LE(at + 24),
-      localHeaderOffset: zip.readUInt32LE(at + 42),
-      name: Buffer.from(zip.subarray(at + 46, at + 46 + nameLength)),
-    };
-    // Zip64 extra field: the 64-bit values of exactly those fields that hold 0xFFFFFFFF, in this order.
-    let extra = at + 46 + nameLength;
-    const extraEnd = extra + extraLength;
-    while (extra + 4 <= extraEnd) {
-      const id = zip.readUInt16LE(extra);
-      const length = zip.readUInt16LE(extra + 2);
-      if (id === 0x0001) {
-        let field = extra + 4;
-        for (const key of ['size', 'compressedSize', 'localHeaderOffset'] as const) {
-          if (entry[key] === 0xffffffff && field + 8 <= extra + 4 + length) {
-            entry[key] = readBig(zip, field);
-            field += 8;
-          }
-        }
-      }
-      extra += 4 + length;
-    }
-    entries.push(entry);
-    at = extraEnd + commentLength;
-  }
-  return entries;
-}
-
-const inflateRaw = promisify(zlib.inflateRaw);
-
-/** The uncompressed bytes of one entry, checked against its recorded size and CRC-32. */
-export async function readZipEntry(zip: Buffer, entry: ZipEntry): Promise<Buffer> {
-  const label = JSON.stringify(entry.name.toString());
-  if (entry.flags & 0x1) throw new ZipFormatError(`${label} is encrypted`);
-  const at = entry.localHeaderOffset;
-  if (at + 30 > zip.length || zip.readUInt32LE(at) !== LOCAL)
-    throw new ZipFormatError(`the local header of ${label} is damaged`);
-  const start = at + 30 + zip.readUInt16LE(at + 26) + zip.readUInt16LE(at + 28);
-  if (start + entry.compressedSize > zip.length)
-    throw new ZipFormatError(`${label} runs past the end of the file (truncated)`);
-  const raw = zip.subarray(start, start + entry.compressedSize);
-  let data: Buffer;
-  if (entry.method === 0) data = raw;
-  else if (entry.method === 8) {
-    try {
-      data = await inflateRaw(raw);
-    } catch (error) {
-      throw new ZipFormatError(`${label} does not decompress: ${(error as Error).message}`);
-    }
-  } else throw new ZipFormatError(`${label} uses compression method ${entry.method}`);
-  if (data.length !== entry.size)
-    throw new ZipFormatError(`${label} has ${data.length} bytes, the directory says ${entry.size}`);
-  if (zlib.crc32(data) !== entry.crc32) throw new ZipFormatError(`${label} fails its CRC-32 check`);
-  return data;
-}
-
-/** Go's dirhash.HashZip: the h1 hash over the names and contents of every entry of a zip. */
-export async function hashZip(zip: Buffer): Promise<{ hash: string; names: string[] }> {
-  const entries = readZipDirectory(zip);
-  const files: Array<{ name: Buffer; sha256: string }> = [];
-  for (const entry of entries) {
-    const data = await readZipEntry(zip, entry);
-    files.push({ name: entry.name, sha256: createHash('sha256').update(data).digest('hex') });
-  }
-  return { hash: hash1(files), names: entries.map((entry) => entry.name.toString('utf8')) };
-}
-
 /**
  * Why a module zip must not be extracted, or null when it is fine: every file under `prefix`, no folder
  * entries, no `..`, backslash or empty path elements, no name twice. Keeps the extraction inside its folder.
@@ -246,4 +115,38 @@ export function moduleZipProblem(names: readonly string[], prefix: string): stri
     seen.add(key);
   }
   return names.length === 0 ? 'the zip is empty' : null;
+}
+
+/** golang.org/x/mod/zip MaxZipFile: the go command refuses a module zip, or its content, larger than this. */
+export const MAX_MODULE_ZIP_BYTES = 500 * 1024 * 1024;
+
+/** Why a zip of this size, with entries of these declared sizes, is no module zip; null when it may be one. */
+export function moduleZipSizeProblem(zipBytes: number, entrySizes: readonly number[]): string | null {
+  const limit = `the ${MAX_MODULE_ZIP_BYTES / 1024 / 1024} MiB a module zip may hold`;
+  if (zipBytes > MAX_MODULE_ZIP_BYTES) return `the zip has ${zipBytes} bytes, more than ${limit}`;
+  const total = entrySizes.reduce((sum, size) => sum + size, 0);
+  if (total > MAX_MODULE_ZIP_BYTES) return `its files add up to ${total} bytes, more than ${limit}`;
+  return null;
+}
+
+/**
+ * The mode a toolchain file gets once extracted, by its path relative to GOROOT: module zips carry no exec bits,
+ * so the go command sets them after its own toolchain download on everything in pkg/tool and bin and on the
+ * lib/.../go_*_*_exec wrappers (cmd/go/internal/toolchain), and so does this.
+ */
+export function toolchainFileMode(relative: string): 0o755 | 0o644 {
+  const [top] = relative.split('/');
+  const name = relative.slice(relative.lastIndexOf('/') + 1);
+  if (top === 'bin' || (top === 'pkg' && relative.startsWith('pkg/tool/'))) return 0o755;
+  if (top === 'lib' && /^go_[^/]+_[^/]+_exec$/.test(name)) return 0o755;
+  return 0o644;
+}
+
+/**
+ * Where a file of the toolchain also has to exist: module zips cannot hold nested go.mod files, so Go stores
+ * them as _go.mod and the go command copies each back beside itself (src/go.mod makes the std vendoring work).
+ */
+export function restoredGoMod(relative: string): string | null {
+  const slash = relative.lastIndexOf('/');
+  return relative.slice(slash + 1) === '_go.mod' ? `${relative.slice(0, slash + 1)}go.mod` : null;
 }

@@ -1,5 +1,4 @@
 // Which Go a workflow asks for, and which release that is. Pure: text and lists in, decisions out.
-import * as path from 'node:path';
 import { InputError } from '../errors.js';
 import { goPlatformOf } from '../util/platform.js';
 
@@ -17,7 +16,15 @@ export interface GoVersion {
 
 /** What the workflow asked for. */
 export type GoVersionSpec =
-  | { kind: 'exact'; version: GoVersion }
+  | {
+      kind: 'exact';
+      version: GoVersion;
+      /**
+       * go.mod's `toolchain` line is a minimum, as the go command reads it: a Go at hand that is not older
+       * satisfies it; only when there is none is exactly this release downloaded (as the go command would).
+       */
+      orNewer?: boolean;
+    }
   /** The newest stable release of a line (`1.26` or just `1`), not older than `minimum` (go.mod's `go 1.26.3`). */
   | {
       kind: 'line';
@@ -41,6 +48,24 @@ export interface GoVersionRequest {
   value: string;
   /** Human description of the origin, e.g. `go.mod toolchain line`, for logs. */
   origin: string;
+  /**
+   * The module's `go` line: the go command refuses an older Go even with GOTOOLCHAIN=local, so a Go the
+   * workflow picks through go-version must reach it. Undefined when there is no go.mod to read.
+   */
+  requires?: ModuleRequirement;
+}
+
+/** A `go` line of go.mod or go.work, with where it was read. */
+export interface ModuleRequirement {
+  version: GoVersion;
+  /** The file's name: go.mod or go.work. */
+  file: string;
+  line: number;
+}
+
+/** `go.mod line 3 (go 1.26.3)`, for messages. */
+export function describeRequirement(requires: ModuleRequirement): string {
+  return `${requires.file} line ${requires.line} (go ${requires.version.text})`;
 }
 
 /** One release as a catalogue (the go.dev index or the proxy's version list) knows it. */
@@ -167,9 +192,12 @@ export function satisfiesSpec(spec: GoVersionSpec, version: GoVersion): boolean 
 }
 
 const INPUT_ALLOWED =
-  'Allowed: an exact release (1.26.8, 1.26rc1), a minor line (1.26 or 1.26.x), stable or oldstable.';
+  'Allowed: an exact release (1.26.8, 1.26rc1), a minor line (1.26 or 1.26.x), stable (alias latest) or oldstable.';
 
-/** Parses the go-version input. */
+/**
+ * Parses the go-version input. `latest` is accepted as an alias of `stable` (asdf and mise spell it so in
+ * .tool-versions, which is read with this same parser), so the input and the files agree.
+ */
 export function parseVersionInput(value: string): GoVersionSpec {
   const text = value.trim();
   if (text === 'stable' || text === 'latest') return { kind: 'stable' };
@@ -188,81 +216,52 @@ export function parseVersionInput(value: string): GoVersionSpec {
   return { kind: 'exact', version };
 }
 
-const FILE_ALLOWED =
-  'Allowed: go.mod or go.work (a `toolchain go1.26.8` or `go 1.26` line), .go-version (a version such as 1.26.8 ' +
-  'or 1.26) or .tool-versions (a `golang 1.26.8` line).';
-
-export type VersionFileFormat = 'go.mod' | '.tool-versions' | '.go-version';
-
-/** The format a version file is read in, from its name, as actions/setup-go decides it. */
-export function versionFileFormat(fileName: string): VersionFileFormat {
-  const base = path.basename(fileName);
-  if (base === 'go.mod' || base === 'go.work') return 'go.mod';
-  if (base === '.tool-versions') return '.tool-versions';
-  return '.go-version';
+/**
+ * The go-version check for the input reader: the parser setupGo resolves the value with, so that what passes
+ * here resolves there. Empty means "read it from a file". Throws InputError('go-version', ...) otherwise.
+ */
+export function checkGoVersionInput(value: string): GoVersionSpec | undefined {
+  return value.trim() === '' ? undefined : parseVersionInput(value);
 }
 
 /**
- * Reads the Go version out of a version file's text. `value` is the go-version-file input (for the error).
- * go.mod: the `toolchain` line wins (an exact release); else the `go` line is a minimum within its minor line.
+ * The oldest Go already at hand that serves a spec read as a minimum (go.mod's `toolchain` and `go` lines);
+ * undefined for specs that want exactly one release or the newest of a line.
  */
-export function parseVersionFile(
-  value: string,
-  fileName: string,
-  content: string,
-): { spec: GoVersionSpec; origin: string } {
-  const fail = (why: string): never => {
-    throw new InputError('go-version-file', value, `${why} ${FILE_ALLOWED}`);
-  };
-  const base = path.basename(fileName);
-  const lines = content
-    .split(/\r?\n/)
-    .map((line) => line.replace(versionFileFormat(fileName) === 'go.mod' ? /\/\/.*$/ : /#.*$/, '').trim())
-    .filter((line) => line.length > 0);
-
-  switch (versionFileFormat(fileName)) {
-    case 'go.mod': {
-      const toolchain = lines.map((line) => /^toolchain\s+(\S+)$/.exec(line)).find((m) => m !== null);
-      if (toolchain) {
-        const name = toolchain[1]!;
-        const version = name.startsWith('go') ? parseGoVersion(name) : null;
-        // Since 1.21 `go1.26` names the language, not a release (the go command rejects it as a toolchain too).
-        const languageOnly =
-          version !== null && version.pre === '' && !/^go\d+\.\d+\.\d+$/.test(name) && version.minor >= 21;
-        if (!version || languageOnly) {
-          return fail(`${base} has "toolchain ${name}", which is not a Go release such as go1.26.8.`);
-        }
-        return { spec: { kind: 'exact', version }, origin: `${base} toolchain line` };
-      }
-      const goLine = lines.map((line) => /^go\s+(\S+)$/.exec(line)).find((m) => m !== null);
-      if (!goLine) return fail(`${base} has neither a toolchain nor a go line.`);
-      const minimum = parseGoVersion(goLine[1]!);
-      if (!minimum || goLine[1]!.startsWith('go'))
-        return fail(`${base} has "go ${goLine[1]}", which is not a Go version such as 1.26 or 1.26.3.`);
-      return {
-        spec: { kind: 'line', major: minimum.major, minor: minimum.minor, minimum, orNewer: true },
-        origin: `${base} go ${goLine[1]} line`,
-      };
-    }
-    case '.tool-versions': {
-      const entry = lines.map((line) => /^(?:golang|go)\s+(\S+)/.exec(line)).find((m) => m !== null);
-      if (!entry) return fail(`${base} has no golang line.`);
-      return { spec: fileVersion(entry[1]!, fail), origin: `${base} golang line` };
-    }
-    case '.go-version': {
-      if (lines.length === 0) return fail(`${base} is empty.`);
-      return { spec: fileVersion(lines[0]!, fail), origin: base };
-    }
-  }
+export function localMinimum(spec: GoVersionSpec): GoVersion | undefined {
+  if (spec.kind === 'exact' && spec.orNewer) return spec.version;
+  if (spec.kind === 'line' && spec.orNewer) return spec.minimum;
+  return undefined;
 }
 
-function fileVersion(text: string, fail: (why: string) => never): GoVersionSpec {
-  if (text === 'latest') return { kind: 'stable' };
-  try {
-    return parseVersionInput(text);
-  } catch {
-    return fail(`"${text}" is not a Go version.`);
-  }
+/**
+ * The newest release a spec can resolve to, when the spec alone bounds it (an exact release, a minor line), so
+ * that one too old for the module is refused before any download; undefined when only the catalogue can tell.
+ */
+export function specCeiling(spec: GoVersionSpec): GoVersion | undefined {
+  if (spec.kind === 'exact') return spec.orNewer ? undefined : spec.version;
+  if (spec.kind !== 'line' || spec.minor === undefined || spec.orNewer) return undefined;
+  const { major, minor } = spec;
+  return { major, minor, patch: Number.MAX_SAFE_INTEGER, pre: '', preNumber: 0, text: `${major}.${minor}.x` };
+}
+
+/** Why a Go cannot build a module whose `go` line asks for more; null when it can. */
+export function requirementProblem(
+  version: GoVersion,
+  requires: ModuleRequirement | undefined,
+): string | null {
+  if (!requires) return null;
+  const least = requires.version;
+  // Since 1.21 `go 1.26` is the language version, which sorts before 1.26rc1: any 1.26 release meets it.
+  const language = least.major === 1 && least.minor >= 21 && /^\d+\.\d+$/.test(least.text);
+  const meets = language
+    ? version.major > least.major || (version.major === least.major && version.minor >= least.minor)
+    : compareGoVersions(version, least) >= 0;
+  if (meets) return null;
+  return (
+    `Go ${version.text} is older than ${describeRequirement(requires)}, and the go command refuses to build ` +
+    'the module with it (GOTOOLCHAIN=local).'
+  );
 }
 
 function newest<T extends GoRelease>(releases: readonly T[], keep: (release: T) => boolean): T | undefined {

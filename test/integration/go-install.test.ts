@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as exec from '@actions/exec';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { type GoSetup, type GoSetupOptions, setupGo } from '../../src/go/install.js';
-import { hashZip } from '../../src/go/modproxy.js';
+import { hashZip } from '../../src/go/zip-reader.js';
 import { InputError } from '../../src/errors.js';
 import {
   buildGoTarball,
@@ -38,6 +38,10 @@ const INDEX_PATH = '/dl/?mode=json&include=all';
 // @actions/tool-cache's own knobs for its retry pauses (10-20 s each by default); the retries still happen.
 const RETRY_KNOBS = ['TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS', 'TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS'];
 const globals = globalThis as unknown as Record<string, unknown>;
+// What a failed download adds when the runner has no Go of its own to fall back on.
+const NO_LOCAL_GO = 'This runner has no Go on PATH or in its tool cache to use instead;';
+const TRY_PROXY = `${NO_LOCAL_GO} set go-download-source: module-proxy to download it as the golang.org/toolchain module through GOPROXY instead.`;
+const TRY_GO_DEV = `${NO_LOCAL_GO} set go-download-source: go.dev to download it from go-download-base-url instead.`;
 
 let go: LocalGo;
 let server: FakeServer;
@@ -171,7 +175,7 @@ describe('go.dev download source', () => {
     const expected = createHash('sha256').update(tarball.data).digest('hex');
     const actual = createHash('sha256').update(corrupted).digest('hex');
     expect(error.message).toBe(
-      `Checksum mismatch for ${tarball.filename}: expected ${expected}, got ${actual}`,
+      `Checksum mismatch for ${tarball.filename}: expected ${expected}, got ${actual}. ${TRY_PROXY}`,
     );
     expect(fs.existsSync(path.join(toolCache, 'go'))).toBe(false);
   });
@@ -180,7 +184,9 @@ describe('go.dev download source', () => {
     serveGoDev();
     server.routes.delete(`/dl/${tarball.filename}`);
     const error = await failure(setupGo(options({ goVersion: go.version.text })));
-    expect(error.message).toBe(`${server.url}/dl/${tarball.filename} answered HTTP 404: not found`);
+    expect(error.message).toBe(
+      `${server.url}/dl/${tarball.filename} answered HTTP 404: not found. ${TRY_PROXY}`,
+    );
     // 4xx is final: tool-cache does not retry it.
     expect(server.requests).toEqual([INDEX_PATH, `/dl/${tarball.filename}`]);
   });
@@ -189,7 +195,7 @@ describe('go.dev download source', () => {
     serveGoDev({ body: tarball.data.subarray(0, 1000) });
     const error = await failure(setupGo(options({ goVersion: go.version.text })));
     expect(error.message).toBe(
-      `Download of ${server.url}/dl/${tarball.filename} is truncated or damaged: the index says ${tarball.data.length} bytes, got 1000.`,
+      `Download of ${server.url}/dl/${tarball.filename} is truncated or damaged: the index says ${tarball.data.length} bytes, got 1000. ${TRY_PROXY}`,
     );
   });
 
@@ -197,7 +203,7 @@ describe('go.dev download source', () => {
     serveGoDev({ body: tarball.data, cutAfter: 4096 });
     const error = await failure(setupGo(options({ goVersion: go.version.text })));
     expect(error.message).toBe(
-      `Download of ${server.url}/dl/${tarball.filename} failed after retries: the connection closed before the whole file arrived (aborted)`,
+      `Download of ${server.url}/dl/${tarball.filename} failed after retries: the connection closed before the whole file arrived (aborted). ${TRY_PROXY}`,
     );
     // tool-cache tries three times.
     expect(server.requests.filter((request) => request.endsWith('.tar.gz'))).toHaveLength(3);
@@ -209,7 +215,7 @@ describe('go.dev download source', () => {
     const error = await failure(setupGo(options({ goVersion: go.version.text })));
     expect(error.message).toBe(
       `${server.url}/dl/?mode=json&include=all publishes no sha256 for ${tarball.filename}, so it cannot be verified. ` +
-        'Set go-skip-checksum: true to accept it unverified.',
+        `Set go-skip-checksum: true to accept it unverified. ${TRY_PROXY}`,
     );
     expect(server.requests).toEqual([INDEX_PATH]);
 
@@ -256,7 +262,9 @@ describe('go.dev download source', () => {
   test('stable needs the index: when it cannot be fetched the error names the URL and the status', async () => {
     server.routes.set(INDEX_PATH, { status: 500, body: 'internal error' });
     const error = await failure(setupGo(options({ goVersion: 'stable' })));
-    expect(error.message).toBe(`${server.url}/dl/?mode=json&include=all answered HTTP 500: internal error`);
+    expect(error.message).toBe(
+      `${server.url}/dl/?mode=json&include=all answered HTTP 500: internal error. ${TRY_PROXY}`,
+    );
   });
 });
 
@@ -387,7 +395,7 @@ describe('module-proxy download source (local fake proxy)', () => {
       setupGo(options({ goVersion: go.version.text, downloadSource: 'module-proxy' })),
     );
     expect(error.message).toBe(
-      `Checksum mismatch for golang.org/toolchain@${good.moduleVersion}.zip: expected ${good.h1}, got ${fakeH1}`,
+      `Checksum mismatch for golang.org/toolchain@${good.moduleVersion}.zip: expected ${good.h1}, got ${fakeH1}. ${TRY_GO_DEV}`,
     );
     expect(fs.existsSync(path.join(toolCache, 'go'))).toBe(false);
   });
@@ -454,12 +462,14 @@ describe('module-proxy download source (local fake proxy)', () => {
     fs.rmSync(path.join(toolCache, 'go'), { recursive: true });
     process.env['GOPROXY'] = `${server.url}/broken,${server.url}`;
     const error = await failure(setupGo(options(asked)));
-    expect(error.message).toBe(`${server.url}/broken/golang.org/toolchain/@v/list answered HTTP 500: boom`);
+    expect(error.message).toBe(
+      `${server.url}/broken/golang.org/toolchain/@v/list answered HTTP 500: boom. ${TRY_GO_DEV}`,
+    );
 
     process.env['GOPROXY'] = 'off';
     const off = await failure(setupGo(options(asked)));
     expect(off.message).toBe(
-      'GOPROXY=off names no proxy to download golang.org/toolchain from; set GOPROXY or use go-download-source: go.dev',
+      `GOPROXY=off names no proxy to download golang.org/toolchain from; set GOPROXY or use go-download-source: go.dev. ${TRY_GO_DEV}`,
     );
   });
 });

@@ -6,7 +6,6 @@ import {
   fallsThrough,
   findModuleHash,
   hash1,
-  hashZip,
   moduleZipProblem,
   parseGoProxy,
   parseGoSumDb,
@@ -25,12 +24,13 @@ import {
   parseGoEnvVersion,
   parseGoIndex,
   parseGoVersion,
-  parseVersionFile,
   parseVersionInput,
   resolveRelease,
   satisfiesSpec,
   toolCacheVersion,
 } from '../../src/go/version.js';
+import { parseVersionFile } from '../../src/go/version-file.js';
+import { hashZip } from '../../src/go/zip-reader.js';
 import { InputError } from '../../src/errors.js';
 import { buildZip } from '../support/go-zip.js';
 
