@@ -1,11 +1,9 @@
 // A downloaded golang.org/toolchain module zip, from the file on disk: its h1 hash (dirhash, the way the go command
 // verifies it), then its extraction as a GOROOT with what the go command restores after its own toolchain
 // download (exec bits, nested go.mod files). Nothing is written before the hash has been checked.
-import { createWriteStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { inPool } from '../util/pool.js';
 import {
   hash1,
   moduleZipProblem,
@@ -21,6 +19,8 @@ import {
   zipEntryChunks,
   type ZipSource,
 } from './zip-reader.js';
+
+const EXTRACT_CONCURRENCY = 8;
 
 /** A toolchain zip opened from its file on disk, its directory read. Errors reading it are ZipFormatErrors. */
 export class ToolchainZip {
@@ -74,21 +74,26 @@ export class ToolchainZip {
     const posix = process.platform !== 'win32';
     const restores: Array<{ from: string; to: string }> = [];
     await fs.mkdir(goroot);
-    for (const [index, entry] of this.entries.entries()) {
-      const relative = this.names[index]!.slice(prefix.length);
-      const target = path.join(goroot, ...relative.split('/'));
-      await fs.mkdir(path.dirname(target), { recursive: true });
-      const mode = toolchainFileMode(relative);
-      // 'wx': the tree is fresh, so a name that exists already is an error, never a link to follow.
-      await pipeline(
-        Readable.from(zipEntryChunks(this.zip, entry)),
-        createWriteStream(target, { flags: 'wx', mode }),
-      );
-      // The process umask must not decide what the tools may do.
-      if (posix) await fs.chmod(target, mode);
-      const goMod = restoredGoMod(relative);
-      if (goMod) restores.push({ from: target, to: path.join(goroot, ...goMod.split('/')) });
-    }
+    const folders = new Map<string, Promise<unknown>>();
+    let failure: { error: unknown } | undefined;
+    // Each file costs a few system calls; several in flight keep the disk, not the round trips, the limit.
+    await inPool(this.entries, EXTRACT_CONCURRENCY, async (entry, index) => {
+      if (failure) return;
+      try {
+        const relative = this.names[index]!.slice(prefix.length);
+        const target = path.join(goroot, ...relative.split('/'));
+        const folder = path.dirname(target);
+        if (!folders.has(folder)) folders.set(folder, fs.mkdir(folder, { recursive: true }));
+        await folders.get(folder);
+        await this.writeEntry(entry, target, toolchainFileMode(relative), posix);
+        const goMod = restoredGoMod(relative);
+        if (goMod) restores.push({ from: target, to: path.join(goroot, ...goMod.split('/')) });
+      } catch (error) {
+        failure ??= { error };
+      }
+    });
+    // Every write has settled here, so the caller may remove the tree at once.
+    if (failure) throw failure.error;
     // After every entry, so a go.mod entry of the zip itself cannot overwrite the restored copy.
     for (const { from, to } of restores) {
       await fs.copyFile(from, to);
@@ -97,7 +102,25 @@ export class ToolchainZip {
     return null;
   }
 
+  private async writeEntry(entry: ZipEntry, target: string, mode: number, posix: boolean): Promise<void> {
+    // 'wx': the tree is fresh, so a name that exists already is an error, never a link to follow.
+    const out = await fs.open(target, 'wx', mode);
+    try {
+      for await (const chunk of zipEntryChunks(this.zip, entry)) await writeAll(out, chunk);
+      // The process umask must not decide what the tools may do.
+      if (posix) await out.chmod(mode);
+    } finally {
+      await out.close();
+    }
+  }
+
   close(): Promise<void> {
     return this.zip.close();
+  }
+}
+
+async function writeAll(file: fs.FileHandle, chunk: Buffer): Promise<void> {
+  for (let done = 0; done < chunk.length;) {
+    done += (await file.write(chunk, done, chunk.length - done)).bytesWritten;
   }
 }

@@ -2,9 +2,9 @@
 // size and CRC-32), from memory or from a file on disk, so a toolchain zip of 70+ MB is never held whole.
 // Go's dirhash HashZip (the h1 hash of a module zip) is computed over these streams.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import { hash1 } from './modproxy.js';
 
@@ -37,15 +37,25 @@ export async function openZipFile(file: string): Promise<ZipSource> {
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
         return buffer.subarray(0, bytesRead);
       },
-      stream: (position, length) =>
-        length === 0
-          ? Readable.from([])
-          : createReadStream(file, { start: position, end: position + length - 1 }),
+      // Positional reads on one descriptor, not one open per entry: a toolchain has 15,000.
+      stream: (position, length) => Readable.from(readChunks(handle, position, length)),
       close: () => handle.close(),
     };
   } catch (error) {
     await handle.close();
     throw error;
+  }
+}
+
+const CHUNK_BYTES = 256 * 1024;
+
+async function* readChunks(handle: fs.FileHandle, position: number, length: number): AsyncGenerator<Buffer> {
+  for (let at = position, end = position + length; at < end;) {
+    const buffer = Buffer.alloc(Math.min(CHUNK_BYTES, end - at));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, at);
+    if (bytesRead === 0) return; // the end of the file: the reader's size checks report it
+    at += bytesRead;
+    yield buffer.subarray(0, bytesRead);
   }
 }
 
@@ -67,6 +77,10 @@ const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 /** A toolchain's directory is about 2 MB; a larger one is no module zip and is not read into memory. */
 const MAX_DIRECTORY_BYTES = 64 * 1024 * 1024;
+
+/** Entries up to this size (compressed and not) are read in one piece; larger ones are streamed. */
+const SMALL_ENTRY_BYTES = 1024 * 1024;
+const inflateRaw = promisify(zlib.inflateRaw);
 
 export class ZipFormatError extends Error {}
 
@@ -165,6 +179,10 @@ export async function* zipEntryChunks(zip: ZipSource, entry: ZipEntry): AsyncGen
   const start = at + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
   if (start + entry.compressedSize > zip.size)
     throw new ZipFormatError(`${label} runs past the end of the file (truncated)`);
+  if (entry.compressedSize <= SMALL_ENTRY_BYTES && entry.size <= SMALL_ENTRY_BYTES) {
+    yield await readSmallEntry(zip, entry, start, label);
+    return;
+  }
   const raw = zip.stream(start, entry.compressedSize);
   let data: Readable = raw;
   if (entry.method === 8) {
@@ -193,6 +211,33 @@ export async function* zipEntryChunks(zip: ZipSource, entry: ZipEntry): AsyncGen
   if (size !== entry.size)
     throw new ZipFormatError(`${label} has ${size} bytes, the directory says ${entry.size}`);
   if (crc !== entry.crc32) throw new ZipFormatError(`${label} fails its CRC-32 check`);
+}
+
+/**
+ * Most files of a toolchain are small: read and inflated in one piece they cost two calls instead of a stream
+ * each. The inflated size is capped at the recorded one, so a lying entry cannot make the buffer grow.
+ */
+async function readSmallEntry(
+  zip: ZipSource,
+  entry: ZipEntry,
+  start: number,
+  label: string,
+): Promise<Buffer> {
+  const raw = await zip.read(start, entry.compressedSize);
+  if (raw.length !== entry.compressedSize)
+    throw new ZipFormatError(`${label} runs past the end of the file (truncated)`);
+  let data: Buffer;
+  try {
+    data = entry.method === 8 ? await inflateRaw(raw, { maxOutputLength: entry.size + 1 }) : raw;
+  } catch (error) {
+    if (error instanceof RangeError)
+      throw new ZipFormatError(`${label} has more bytes than the ${entry.size} the directory says`);
+    throw new ZipFormatError(`${label} does not decompress: ${(error as Error).message}`);
+  }
+  if (data.length !== entry.size)
+    throw new ZipFormatError(`${label} has ${data.length} bytes, the directory says ${entry.size}`);
+  if (zlib.crc32(data) !== entry.crc32) throw new ZipFormatError(`${label} fails its CRC-32 check`);
+  return data;
 }
 
 /** The sha256 of each entry's content, in directory order, read as streams. */

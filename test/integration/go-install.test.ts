@@ -2,6 +2,7 @@
 // toolchain from the Go module proxy (the only network this file uses).
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as exec from '@actions/exec';
@@ -9,6 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { type GoSetup, type GoSetupOptions, setupGo } from '../../src/go/install.js';
 import { hashZip } from '../../src/go/zip-reader.js';
 import { InputError } from '../../src/errors.js';
+import { runCommand } from '../../src/util/process/run.js';
 import {
   buildGoTarball,
   buildToolchainZip,
@@ -106,6 +108,15 @@ function options(overrides: Partial<GoSetupOptions> = {}): GoSetupOptions {
 function serveGoDev(archive: Route = { body: tarball.data }, index: { sha256?: boolean } = {}): void {
   server.routes.set(INDEX_PATH, { body: goDevIndex(go, tarball, index), contentType: 'application/json' });
   server.routes.set(`/dl/${tarball.filename}`, archive);
+}
+
+/** A URL on 127.0.0.1 where nothing listens: a port just given back by the kernel. */
+async function closedUrl(): Promise<string> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
 }
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
@@ -319,6 +330,167 @@ describe('reuse of the runner Go', () => {
     expect(process.env['GOROOT']).toBe(go.goroot);
     expect(fs.readFileSync(githubEnv, 'utf8')).toContain(`GOROOT<<`);
   });
+});
+
+describe('go.mod toolchain line as a minimum', () => {
+  const goMod = (lines: string): void =>
+    fs.writeFileSync(path.join(workingDirectory, 'go.mod'), `module example.com/app\n\n${lines}`);
+  const local = (): string => `${go.version.text} (on PATH)`;
+
+  /** The served index plus a release newer than every Go at hand, whose archive is not served (404). */
+  function serveIndexWithNewer(newer: string): string {
+    const index = JSON.parse(goDevIndex(go, tarball)) as unknown[];
+    const filename = `go${newer}.${go.platform.goos}-${go.platform.indexArch}.${go.platform.archiveExtension}`;
+    const file = { filename, os: go.platform.goos, arch: go.platform.indexArch, version: `go${newer}` };
+    index.unshift({
+      version: `go${newer}`,
+      stable: true,
+      files: [{ ...file, sha256: '0'.repeat(64), size: 70_000_000, kind: 'archive' }],
+    });
+    server.routes.set(INDEX_PATH, { body: JSON.stringify(index), contentType: 'application/json' });
+    return filename;
+  }
+
+  test('an older toolchain line is met by the newer Go on PATH: no request, not even for an unlisted release', async () => {
+    process.env['PATH'] = [go.binDir, pathWithoutGo()].join(path.delimiter);
+    serveGoDev();
+    goMod('go 1.20\n\ntoolchain go1.20.7\n');
+    const setup = await setupGo(options());
+    expect(setup).toEqual({
+      version: go.version.text,
+      goroot: go.goroot,
+      goBinary: path.join(go.goroot, 'bin', `go${EXE}`),
+      source: 'runner',
+    });
+    expect(server.requests).toEqual([]);
+  });
+
+  test('an older toolchain line is met by a newer Go in the tool cache: no request', async () => {
+    serveGoDev();
+    await setupGo(options({ goVersion: go.version.text }));
+    process.env['PATH'] = pathWithoutGo();
+    server.routes.clear();
+    server.requests.length = 0;
+    goMod('go 1.20\n\ntoolchain go1.20.7\n');
+    const setup = await setupGo(options());
+    expect(setup).toMatchObject({ version: go.version.text, source: 'tool-cache', goroot: cachedGoroot() });
+    expect(server.requests).toEqual([]);
+  });
+
+  test('a toolchain line newer than any Go at hand downloads that release; its 404 names the Go at hand, which builds the module', async () => {
+    process.env['PATH'] = [go.binDir, pathWithoutGo()].join(path.delimiter);
+    const filename = serveIndexWithNewer('1.99.1');
+    goMod('go 1.20\n\ntoolchain go1.99.1\n');
+    const error = await failure(setupGo(options()));
+    expect(error.message).toBe(
+      `${server.url}/dl/${filename} answered HTTP 404: not found. To build with a Go this runner already has, ` +
+        `set go-version to ${local()}; or set go-download-source: module-proxy to download it as the ` +
+        'golang.org/toolchain module through GOPROXY instead.',
+    );
+    expect(server.requests).toEqual([INDEX_PATH, `/dl/${filename}`]);
+    expect(fs.readFileSync(githubEnv, 'utf8')).toBe('');
+
+    // The advice works: the toolchain line is only a suggestion, so with GOTOOLCHAIN=local the named Go builds.
+    server.requests.length = 0;
+    const setup = await setupGo(options({ goVersion: go.version.text }));
+    expect(setup.source).toBe('runner');
+    expect(server.requests).toEqual([]);
+    const list = await runCommand(setup.goBinary, ['list', '-m'], {
+      cwd: workingDirectory,
+      env: { GOTOOLCHAIN: 'local', GOFLAGS: '' },
+    });
+    expect(list.stdout.trim()).toBe('example.com/app');
+  });
+
+  test('a go line no Go at hand reaches: the advice offers no older Go, only the other source', async () => {
+    process.env['PATH'] = [go.binDir, pathWithoutGo()].join(path.delimiter);
+    const filename = serveIndexWithNewer('1.99.1');
+    goMod('go 1.99.0\n');
+    const error = await failure(setupGo(options()));
+    expect(error.message).toBe(
+      `${server.url}/dl/${filename} answered HTTP 404: not found. No Go on this runner reaches go.mod line 3 ` +
+        `(go 1.99.0): it has ${local()}; set go-download-source: module-proxy to download it as the ` +
+        'golang.org/toolchain module through GOPROXY instead.',
+    );
+  });
+
+  test('a refused connection names the URL and the ways around it, for either source', async () => {
+    process.env['PATH'] = [go.binDir, pathWithoutGo()].join(path.delimiter);
+    const closed = await closedUrl();
+    const goDev = await failure(setupGo(options({ goVersion: '1.20.2', downloadBaseUrl: `${closed}/dl` })));
+    expect(goDev.message).toBe(
+      `${closed}/dl/?mode=json&include=all could not be fetched: connect ECONNREFUSED ${closed.slice('http://'.length)}. ` +
+        `To build with a Go this runner already has, set go-version to ${local()}; or set go-download-source: ` +
+        'module-proxy to download it as the golang.org/toolchain module through GOPROXY instead.',
+    );
+
+    process.env['GOPROXY'] = closed;
+    process.env['GOSUMDB'] = `sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8 ${closed}`;
+    const proxy = await failure(setupGo(options({ goVersion: '1.20.2', downloadSource: 'module-proxy' })));
+    expect(proxy.message).toMatch(
+      /^Cannot verify golang\.org\/toolchain@v0\.0\.1-go1\.20\.2\..*ECONNREFUSED/,
+    );
+    expect(
+      proxy.message.endsWith(
+        'Set go-skip-checksum: true to accept it unverified. To build with a Go this runner already has, set ' +
+          `go-version to ${local()}; or set go-download-source: go.dev to download it from go-download-base-url instead.`,
+      ),
+    ).toBe(true);
+  });
+});
+
+describe('a go.mod the go command would refuse, or a go-version older than it: refused before any download', () => {
+  const goMod = (content: string): void => fs.writeFileSync(path.join(workingDirectory, 'go.mod'), content);
+
+  test('a garbage go line read by default names go-version-file, go.mod and the line', async () => {
+    serveGoDev();
+    goMod('module example.com/app\n\ngo garbage\n');
+    const error = await failure(setupGo(options()));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toMatch(
+      /^Invalid input go-version-file: "go\.mod"\. go\.mod line 3 has "go garbage", which is not a Go version such as 1\.26 or 1\.26\.3\. Allowed: go\.mod or go\.work/,
+    );
+    expect(server.requests).toEqual([]);
+  });
+
+  test('with go-version set, a malformed go.mod names working-directory and the line', async () => {
+    process.env['PATH'] = [go.binDir, pathWithoutGo()].join(path.delimiter);
+    goMod('module example.com/app\n\ngo 1.20\ntoolchain go1.20.1\ntoolchain go1.20.2\n');
+    const error = await failure(setupGo(options({ goVersion: go.version.text })));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toBe(
+      `Invalid input working-directory: ${JSON.stringify(workingDirectory)}. go.mod line 5 repeats the toolchain ` +
+        'directive of line 4. Fix go.mod: every go command refuses a module whose go.mod it cannot parse.',
+    );
+    expect(fs.readFileSync(githubEnv, 'utf8')).toBe('');
+    // The go command agrees that this go.mod is broken.
+    const list = await runCommand(path.join(go.binDir, `go${EXE}`), ['list', '-m'], {
+      cwd: workingDirectory,
+      env: { GOTOOLCHAIN: 'local', GOFLAGS: '' },
+    });
+    expect(list.exitCode).not.toBe(0);
+    expect(list.stderr).toContain('go.mod:5: repeated toolchain statement');
+  });
+
+  test.each([
+    ['1.20.2', '1.20.2'],
+    ['1.20', '1.20.x'],
+  ])(
+    'go-version %s older than the go line is an InputError naming go-version, without a request',
+    async (asked, shown) => {
+      serveGoDev();
+      const line = `${go.version.major}.${go.version.minor}`;
+      goMod(`module example.com/app\n\ngo ${line}\n`);
+      const error = await failure(setupGo(options({ goVersion: asked })));
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toBe(
+        `Invalid input go-version: "${asked}". Go ${shown} is older than go.mod line 3 (go ${line}), and the go ` +
+          `command refuses to build the module with it (GOTOOLCHAIN=local). Set go-version to ${line} or newer, ` +
+          'or leave it empty to follow go.mod.',
+      );
+      expect(server.requests).toEqual([]);
+    },
+  );
 });
 
 describe('module-proxy download source (local fake proxy)', () => {

@@ -382,6 +382,23 @@ describe('toolchain zip from a file', () => {
     },
   );
 
+  /** The zip with the first entry's uncompressed size in the central directory lowered by `by` bytes. */
+  function understate(zip: Buffer, by: number): Buffer {
+    const copy = Buffer.from(zip);
+    const central = copy.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    copy.writeUInt32LE(copy.readUInt32LE(central + 24) - by, central + 24);
+    return copy;
+  }
+
+  test.each([
+    ['a small entry (read in one piece)', 1, 5000, /has 5000 bytes, the directory says 4999/],
+    ['a small entry (read in one piece)', 100, 5000, /has more bytes than the 4900 the directory says/],
+    ['a large entry (streamed)', 1, 3_000_000, /has more bytes than the 2999999 the directory says/],
+  ])('%s whose directory understates its size by %i bytes is refused', async (_what, by, size, message) => {
+    const bytes = understate(buildZip([{ name: `${prefix}bin/go`, data: 'x'.repeat(size) }]), by);
+    await expect(hashZip(bytes)).rejects.toThrow(message);
+  });
+
   test('a zip whose names leave the prefix is refused before anything is written', async () => {
     const zip = await ToolchainZip.open(
       writeZip(buildZip([...files, { name: `${prefix}../evil`, data: 'x' }])),
