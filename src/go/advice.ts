@@ -1,11 +1,6 @@
 // What a failed Go download tells the user to do instead, naming the inputs that change it. Pure.
-import { compareGoVersions, describeRequirement, type GoVersion, type ModuleRequirement } from './version.js';
-
-/** A Go this runner already has. */
-export interface GoAtHand {
-  version: GoVersion;
-  where: 'PATH' | 'tool cache';
-}
+import type { GoAtHand } from './types.js';
+import { compareGoVersions, describeRequirement, type ModuleRequirement } from './version.js';
 
 const OTHER_SOURCE = {
   'go.dev':

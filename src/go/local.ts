@@ -6,7 +6,7 @@ import * as core from '@actions/core';
 import * as io from '@actions/io';
 import * as tc from '@actions/tool-cache';
 import { goBinaryIn, goEnv, reportedVersion } from './command.js';
-import type { GoSetup } from './types.js';
+import type { GoAtHand, GoSetup } from './types.js';
 import {
   compareGoVersions,
   fromToolCacheVersion,
@@ -27,12 +27,6 @@ interface RunnerGo {
   goBinary: string;
   goproxy: string;
   gosumdb: string;
-}
-
-/** A Go at hand and where it is, for messages. */
-export interface LocalVersion {
-  version: GoVersion;
-  where: 'PATH' | 'tool cache';
 }
 
 /** The Go already on PATH and in the tool cache. The PATH probe runs at most once. */
@@ -71,9 +65,9 @@ export class LocalGo {
   }
 
   /** Every Go at hand for this platform, newest first, without running the cached ones. */
-  async inventory(): Promise<LocalVersion[]> {
+  async inventory(): Promise<GoAtHand[]> {
     const runner = await this.probeRunner();
-    const found: LocalVersion[] = runner?.version ? [{ version: runner.version, where: 'PATH' }] : [];
+    const found: GoAtHand[] = runner?.version ? [{ version: runner.version, where: 'PATH' }] : [];
     for (const version of cachedVersions()) found.push({ version, where: 'tool cache' });
     return found.sort((a, b) => compareGoVersions(b.version, a.version));
   }

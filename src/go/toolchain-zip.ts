@@ -1,6 +1,6 @@
-// A downloaded golang.org/toolchain module zip, from the file on disk: its h1 hash (dirhash, the way the go command
-// verifies it), then its extraction as a GOROOT with what the go command restores after its own toolchain
-// download (exec bits, nested go.mod files). Nothing is written before the hash has been checked.
+// A downloaded golang.org/toolchain module zip, read from the file on disk: its h1 hash (dirhash, the way the go
+// command verifies it), then its extraction as a GOROOT with what the go command restores after its own toolchain
+// download (exec bits, nested go.mod files). Hashing writes nothing, so the caller extracts only a verified zip.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { inPool } from '../util/pool.js';

@@ -23,6 +23,12 @@ export interface GoSetup {
   download?: { url: string; bytes: number; checksum: string };
 }
 
+/** A Go this runner already has, and where. */
+export interface GoAtHand {
+  version: GoVersion;
+  where: 'PATH' | 'tool cache';
+}
+
 /** Where a missing Go comes from: go.dev's index and archives, or the toolchain module on GOPROXY. */
 export interface DownloadSource {
   /** Where the release list comes from, for messages. */

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { downloadFailureAdvice, type GoAtHand, withAdvice } from '../../src/go/advice.js';
+import { downloadFailureAdvice, withAdvice } from '../../src/go/advice.js';
 import {
   MAX_MODULE_ZIP_BYTES,
   moduleZipSizeProblem,
@@ -14,6 +14,7 @@ import {
   toolchainFileMode,
 } from '../../src/go/modproxy.js';
 import { ToolchainZip } from '../../src/go/toolchain-zip.js';
+import type { GoAtHand } from '../../src/go/types.js';
 import { parseVersionFile, readGoModVersions } from '../../src/go/version-file.js';
 import {
   checkGoVersionInput,
