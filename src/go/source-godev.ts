@@ -109,7 +109,7 @@ function runnerTemp(): string {
 /** Unpacks a verified go.dev archive into `folder` (it then holds `go/`). */
 async function extract(archive: string, filename: string, folder: string, url: string): Promise<void> {
   if (filename.endsWith('.zip')) {
-    // Windows archives; tool-cache unpacks them without any tool that might be missing there.
+    // Windows archives: tool-cache unpacks them with PowerShell, which every Windows runner has.
     try {
       await tc.extractZip(archive, folder);
     } catch (error) {
