@@ -1,5 +1,5 @@
 // The Go toolchain inputs.
-import { InputError } from '../errors.js';
+import { checkGoVersionInput } from '../go/version.js';
 import { bool, oneOf, raw } from './read.js';
 
 export type GoDownloadSource = 'go.dev' | 'module-proxy';
@@ -14,16 +14,8 @@ export interface GoInputs {
 
 export function readGoInputs(): GoInputs {
   const goVersion = raw('go-version');
-  if (
-    goVersion &&
-    !/^(stable|oldstable|\d+(\.\d+){0,2}((rc|beta)\d+)?(\.x)?|go\d+(\.\d+){0,2})$/.test(goVersion)
-  ) {
-    throw new InputError(
-      'go-version',
-      goVersion,
-      'Allowed: an exact release (1.26.8), a minor line (1.26), stable or oldstable.',
-    );
-  }
+  // The parser that resolves the version also decides what is allowed, so the two can never disagree.
+  checkGoVersionInput(goVersion);
 
   return {
     goVersion,
