@@ -77,7 +77,15 @@ function smokeCell(smoke: SmokeResult | undefined): string {
   if (smoke.status === 'passed') {
     const ready = smoke.readyMs === undefined ? 'passed' : `passed in ${formatDuration(smoke.readyMs)}`;
     const stopped = smoke.shutdownMs === undefined ? '' : `, stopped in ${formatDuration(smoke.shutdownMs)}`;
-    return escapeCell(`${ready}${stopped}${under}`);
+    // What the smoke test had to find by itself, so that a pass with warnings does not look like a clean one.
+    const found = [
+      ...(smoke.answeredPort !== undefined ? [`on port ${smoke.answeredPort}, not PORT`] : []),
+      ...(smoke.healthPath !== undefined ? [`at ${smoke.healthPath}`] : []),
+      ...(smoke.warnings?.length
+        ? [`${smoke.warnings.length} warning${smoke.warnings.length > 1 ? 's' : ''}`]
+        : []),
+    ];
+    return escapeCell(`${ready}${stopped}${under}${found.length > 0 ? ` (${found.join('; ')})` : ''}`);
   }
   return escapeCell(`${smoke.status}${under}${smoke.reason ? `: ${smoke.reason}` : ''}`);
 }

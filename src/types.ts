@@ -25,6 +25,14 @@ export interface SmokeResult {
   /** Last lines of the process's stdout and stderr, bounded. */
   logTail?: string[];
   attempts?: number;
+  /** The port it answered on, when that was not the one it was given (it listens on a port of its own). */
+  answeredPort?: number;
+  /** The health route that answered, when it was found among the common ones rather than given. */
+  healthPath?: string;
+  /** Passed, but something to fix (a port of its own, an HTML page as health answer); annotated as warnings. */
+  warnings?: string[];
+  /** Worth knowing (which health route answered); annotated as notices. */
+  notices?: string[];
 }
 
 export interface ArchiveInfo {

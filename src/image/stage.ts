@@ -15,6 +15,7 @@ import type { ImageContext, ImageStagePlan, ImageStageResult } from './plan.js';
 import { runnerImagePlatform, type ImagePlatform } from './platforms.js';
 import { withRegistryLogin } from './registry.js';
 import { smokeImage } from './smoke.js';
+import { annotateSmokeNotes } from '../smoke/stage.js';
 
 async function licenseOf(workingDirectory: string): Promise<string> {
   for (const name of ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'COPYING']) {
@@ -178,6 +179,7 @@ export async function runImageStage(plan: ImageStagePlan, options: ImageContext)
               `${smoke.reason}.${settings.push ? ' Nothing was pushed.' : ''}${tail}`,
           );
         }
+        annotateSmokeNotes('the image', smoke);
         if (smoke.status === 'skipped') core.warning(`Image smoke test skipped: ${smoke.reason}.`);
         else
           core.info(

@@ -11,7 +11,11 @@ export type SmokeTargets = { mode: 'auto' | 'native' | 'none' } | { mode: 'list'
 export interface SmokeInputs {
   smokeTest: boolean;
   smokeTargets: SmokeTargets;
+  /** `/healthz` when health-path is empty. */
   healthPath: string;
+  /** Whether health-path was set; a default route may be replaced by a common one that answers. */
+  healthPathExplicit: boolean;
+  healthStrict: boolean;
   healthStatus: number;
   healthBodyRegex: RegExp | null;
   smokeEnv: Array<[string, string]>;
@@ -54,7 +58,8 @@ export function readSmokeInputs(targets: Target[]): SmokeInputs {
     smokeTargets = { mode: 'list', targets: listed };
   }
 
-  const healthPath = raw('health-path') || '/healthz';
+  const healthPathRaw = raw('health-path');
+  const healthPath = healthPathRaw || '/healthz';
   if (!healthPath.startsWith('/') || /\s/.test(healthPath)) {
     throw new InputError(
       'health-path',
@@ -84,6 +89,8 @@ export function readSmokeInputs(targets: Target[]): SmokeInputs {
     smokeTest: bool('smoke-test'),
     smokeTargets,
     healthPath,
+    healthPathExplicit: healthPathRaw !== '',
+    healthStrict: bool('health-strict'),
     healthStatus: Number(healthStatusRaw),
     healthBodyRegex,
     smokeEnv: keyValues('smoke-env'),

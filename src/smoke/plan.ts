@@ -5,9 +5,29 @@ import { InputError } from '../errors.js';
 import type { Target } from '../types.js';
 import { goPlatformId, goPlatformOf } from '../util/platform.js';
 
+/**
+ * Routes real services answer health checks on, tried in this order when health-path is left at its default and
+ * /healthz answers 404.
+ */
+export const HEALTH_FALLBACKS: readonly string[] = [
+  '/health',
+  '/livez',
+  '/readyz',
+  '/ping',
+  '/api/health',
+  '/status',
+];
+
 /** How the smoke stage runs one binary. */
 export interface SmokeOptions {
   healthPath: string;
+  /**
+   * Routes tried in order when healthPath answers 404: the common ones when health-path was left at its default,
+   * none when it was set (an explicit route is never replaced).
+   */
+  healthFallbacks: readonly string[];
+  /** An HTML page where the health answer should be fails the test instead of warning. */
+  healthStrict: boolean;
   healthStatus: number;
   healthBodyRegex: RegExp | null;
   /** Extra environment for the binary; `{port}` in values is replaced by the chosen port. */
@@ -37,6 +57,11 @@ export interface SmokeLaunch {
   inspectSockets?: boolean;
   /** Runs after the process is gone, whatever the outcome (e.g. `docker rm -f` of a named container). */
   cleanup?: () => Promise<void>;
+  /**
+   * Run it in a fresh folder of its own as working directory, HOME and TMPDIR, removed afterwards. For the binary
+   * under test; not for `docker run`, whose client reads its contexts and configuration from HOME.
+   */
+  sandbox?: boolean;
 }
 
 /** An emulator the runner has for a GOARCH. */
@@ -234,11 +259,19 @@ export function binaryLaunch(
   const env: Record<string, string> = { PORT: String(port), BIND_ADDR: '127.0.0.1' };
   for (const [key, value] of options.env) env[key] = substitutePort(value, port);
   const args = options.args.map((arg) => substitutePort(arg, port));
-  if (!emulator) return { command: binary, args, env, runner: 'native', retries: 0 };
+  if (!emulator) return { command: binary, args, env, runner: 'native', retries: 0, sandbox: true };
   // Go's asynchronous preemption signals are known to crash or hang programs under qemu-user.
   env['GODEBUG'] = env['GODEBUG'] ? `asyncpreemptoff=1,${env['GODEBUG']}` : 'asyncpreemptoff=1';
+  // One retry: Go under qemu-user crashes or hangs now and then (src/smoke/retry.ts decides which failures count).
   if (emulator.kind === 'binfmt') {
-    return { command: binary, args, env, runner: `binfmt_misc ${path.basename(emulator.path)}`, retries: 1 };
+    return {
+      command: binary,
+      args,
+      env,
+      runner: `binfmt_misc ${path.basename(emulator.path)}`,
+      retries: 1,
+      sandbox: true,
+    };
   }
   return {
     command: emulator.path,
@@ -246,6 +279,7 @@ export function binaryLaunch(
     env,
     runner: path.basename(emulator.path),
     retries: 1,
+    sandbox: true,
   };
 }
 
@@ -254,6 +288,8 @@ export function smokeOptionsFromInputs(
   inputs: Pick<
     Inputs,
     | 'healthPath'
+    | 'healthPathExplicit'
+    | 'healthStrict'
     | 'healthStatus'
     | 'healthBodyRegex'
     | 'smokeEnv'
@@ -264,6 +300,8 @@ export function smokeOptionsFromInputs(
 ): SmokeOptions {
   return {
     healthPath: inputs.healthPath,
+    healthFallbacks: inputs.healthPathExplicit ? [] : HEALTH_FALLBACKS,
+    healthStrict: inputs.healthStrict,
     healthStatus: inputs.healthStatus,
     healthBodyRegex: inputs.healthBodyRegex,
     env: inputs.smokeEnv,

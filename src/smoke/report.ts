@@ -3,6 +3,19 @@ import type { SmokeResult } from '../types.js';
 
 /** Lines of the binary's own output an annotation quotes. */
 export const ANNOTATION_LINES = 20;
+const BODY_QUOTE_CHARS = 200;
+
+/** A duration for a message: `35 ms` below a second, `2.5 s` above. */
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${Math.round(ms / 100) / 10} s`;
+}
+
+/** The first characters of a body, on one line, for a message. */
+export function quoteBody(body: string): string {
+  if (body.trim() === '') return '(empty body)';
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length > BODY_QUOTE_CHARS ? `${flat.slice(0, BODY_QUOTE_CHARS)}…` : flat;
+}
 
 /** One line for the log and the summary: `linux/arm64 passed under qemu-aarch64-static: ready in 180 ms, ...`. */
 export function formatSmokeLine(targetId: string, result: SmokeResult): string {

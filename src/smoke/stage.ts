@@ -30,9 +30,10 @@ export function logSmokeResult(targetId: string, result: SmokeResult): void {
 }
 
 /**
- * Smoke-tests the built binaries one after another (qemu is CPU-hungry and timings stay honest), each in a collapsed
- * group. Returns a result for every step, keyed by target id: skipped ones carry the reason. Never throws for a
- * failing binary.
+ * Smoke-tests the built binaries strictly one after another, each in a collapsed group: an app with a fixed port of
+ * its own (which the test finds and checks) would collide with itself if two targets ran at once, qemu is
+ * CPU-hungry, and timings stay honest. Returns a result for every step, keyed by target id: skipped ones carry the
+ * reason. Never throws for a failing binary.
  */
 async function runSmokeSteps(
   steps: SmokeStep[],
@@ -62,6 +63,16 @@ async function runSmokeSteps(
     results.set(id, result);
   }
   return results;
+}
+
+/** The warnings and notices of a smoke result (it passed on a port of its own, which route answered) as annotations. */
+export function annotateSmokeNotes(targetId: string, result: SmokeResult): void {
+  for (const warning of result.warnings ?? []) {
+    core.warning(`Smoke test of ${targetId}: ${warning}`, { title: `Smoke test: ${targetId}` });
+  }
+  for (const notice of result.notices ?? []) {
+    core.notice(`Smoke test of ${targetId}: ${notice}`, { title: `Smoke test: ${targetId}` });
+  }
 }
 
 /** Plans and runs the smoke tests of `items` on this runner (detected unless given). */
@@ -97,6 +108,7 @@ export async function runSmokeStage(
   const results = await runSmokeSteps(plan.steps, binaries, plan.options, plan.host);
   const problems: string[] = [];
   for (const [id, result] of results) {
+    annotateSmokeNotes(id, result);
     if (result.status !== 'failed') continue;
     core.error(formatSmokeFailure(id, result), { title: `Smoke test failed: ${id}` });
     problems.push(`${id}: ${result.reason}`);

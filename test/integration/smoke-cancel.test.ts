@@ -1,5 +1,6 @@
 // A cancelled or ending action leaves no smoke-test process behind, and the cleanup never keeps it alive.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
@@ -42,14 +43,18 @@ afterAll(async () => {
 
 interface Run {
   child: ChildProcess;
+  /** The stand-in's RUNNER_TEMP, where the smoke test's sandbox folder is made. */
+  runnerTemp: string;
   /** The fixture's PIDs, once the script has seen them running. */
   fixturePids: Promise<number[]>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>;
 }
 
 function runChild(mode: 'wait' | 'exit' | 'finish', binary: string): Run {
+  const runnerTemp = mkdtempSync(path.join(dir, 'runner-temp-'));
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD_SCRIPT, mode, binary], {
     cwd: path.resolve(import.meta.dirname, '../..'),
+    env: { ...process.env, RUNNER_TEMP: runnerTemp },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   started.push(child);
@@ -76,7 +81,7 @@ function runChild(mode: 'wait' | 'exit' | 'finish', binary: string): Run {
     },
   );
   fixturePids.catch(() => undefined);
-  return { child, fixturePids, exited };
+  return { child, runnerTemp, fixturePids, exited };
 }
 
 test.each(['SIGTERM', 'SIGINT'] as const)(
@@ -86,11 +91,14 @@ test.each(['SIGTERM', 'SIGINT'] as const)(
     const pids = await run.fixturePids;
     expect(pids).toHaveLength(1);
     expect(isAlive(pids[0]!)).toBe(true);
+    expect(readdirSync(run.runnerTemp)).toEqual([expect.stringMatching(/^gin-release-smoke-/)]);
     run.child.kill(signal);
     const exit = await run.exited;
     // Ended by the signal itself: the cleanup listener re-raised it instead of swallowing it.
     expect(exit).toMatchObject({ code: null, signal });
     expect(await waitDead(pids[0]!)).toBe(true);
+    // The app's sandbox folder went with it.
+    expect(readdirSync(run.runnerTemp)).toEqual([]);
   },
 );
 
@@ -101,6 +109,7 @@ test('process.exit in the middle of a smoke test kills the running binary', asyn
   const exit = await run.exited;
   expect(exit.code).toBe(7);
   expect(await waitDead(pids[0]!)).toBe(true);
+  expect(readdirSync(run.runnerTemp)).toEqual([]);
 });
 
 test('the cleanup handlers do not keep a finished action alive', async () => {

@@ -53,10 +53,15 @@ export async function makeTempDir(prefix: string): Promise<string> {
   return fsp.mkdtemp(path.join(os.tmpdir(), prefix));
 }
 
-/** Options like the action's defaults, with small timeouts so failing cases end quickly. */
+/**
+ * Options like the action's with health-path set to /healthz (no other route is tried unless `healthFallbacks` is
+ * given), with small timeouts so failing cases end quickly.
+ */
 export function smokeOptions(overrides: Partial<SmokeOptions> = {}): SmokeOptions {
   return {
     healthPath: '/healthz',
+    healthFallbacks: [],
+    healthStrict: false,
     healthStatus: 200,
     healthBodyRegex: null,
     env: [['GIN_MODE', 'release']],

@@ -196,6 +196,8 @@ test('containerLaunch runs the image on the host network with PORT and the smoke
     'gin-release-smoke-1',
     {
       healthPath: '/healthz',
+      healthFallbacks: [],
+      healthStrict: false,
       healthStatus: 200,
       healthBodyRegex: null,
       env: [

@@ -1,10 +1,9 @@
 // Parsers of what Linux tells about processes and emulators, and the words results are shown with.
 import { describe, expect, test } from 'vitest';
 import { parseBinfmtEntry, parseCpuFlags } from '../../src/smoke/emulator.js';
-import { formatDuration, quoteBody } from '../../src/smoke/healthz.js';
 import { parseProcNetTcp } from '../../src/smoke/port.js';
 import { parseStat } from '../../src/util/process/children.js';
-import { formatSmokeFailure, formatSmokeLine } from '../../src/smoke/report.js';
+import { formatDuration, formatSmokeFailure, formatSmokeLine, quoteBody } from '../../src/smoke/report.js';
 import type { SmokeResult } from '../../src/types.js';
 
 // Real /proc/net/tcp and tcp6 lines (a listener on 127.0.0.1:8080, one on 0.0.0.0:22, an established connection).

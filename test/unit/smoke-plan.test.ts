@@ -277,6 +277,8 @@ describe('substitutePort', () => {
 
 const options: SmokeOptions = {
   healthPath: '/healthz',
+  healthFallbacks: [],
+  healthStrict: false,
   healthStatus: 200,
   healthBodyRegex: null,
   env: [
@@ -305,6 +307,7 @@ describe('binaryLaunch', () => {
         },
         runner: 'native',
         retries: 0,
+        sandbox: true,
       },
     ],
     [
@@ -317,6 +320,7 @@ describe('binaryLaunch', () => {
         env: { PORT: '4000', BIND_ADDR: '127.0.0.1', GODEBUG: 'asyncpreemptoff=1' },
         runner: 'qemu-aarch64-static',
         retries: 1,
+        sandbox: true,
       },
     ],
     [
@@ -329,6 +333,7 @@ describe('binaryLaunch', () => {
         env: { PORT: '4000', BIND_ADDR: '127.0.0.1', GODEBUG: 'asyncpreemptoff=1,http2debug=1' },
         runner: 'binfmt_misc aarch64-binfmt-P',
         retries: 1,
+        sandbox: true,
       },
     ],
     [
@@ -348,6 +353,7 @@ describe('binaryLaunch', () => {
         env: { PORT: '4000', BIND_ADDR: '0.0.0.0' },
         runner: 'native',
         retries: 0,
+        sandbox: true,
       },
     ],
   ])('%s', (_description, emulator, opts, expected) => {
@@ -391,6 +397,8 @@ describe('smokeOptionsFromInputs', () => {
     try {
       expect(smokeOptionsFromInputs(getInputs())).toEqual({
         healthPath: '/ready',
+        healthFallbacks: [],
+        healthStrict: false,
         healthStatus: 204,
         healthBodyRegex: /^ok$/,
         env: [

@@ -124,6 +124,35 @@ describe('renderSummary', () => {
     for (const row of binaryRows(markdown)) expect(row.split(/(?<!\\)\|/).length - 2).toBe(6);
   });
 
+  test('a pass the smoke test had to find by itself says what it found', () => {
+    const markdown = renderSummary(
+      data({
+        artifacts: [
+          artifact('linux/amd64', {
+            smoke: {
+              status: 'passed',
+              reason: '',
+              readyMs: 40,
+              shutdownMs: 3,
+              answeredPort: 8081,
+              healthPath: '/health',
+              warnings: [
+                'It does not listen on the port it was given (PORT=4000) but on 127.0.0.1:8081, ...',
+              ],
+            },
+          }),
+          artifact('linux/arm64', {
+            smoke: { status: 'passed', reason: '', readyMs: 40, warnings: ['a page', 'a second one'] },
+          }),
+        ],
+      }),
+    );
+    expect(binaryRows(markdown).map((row) => row.split(' | ')[4])).toEqual([
+      'passed in 40 ms, stopped in 3 ms (on port 8081, not PORT; at /health; 1 warning)',
+      'passed in 40 ms (2 warnings)',
+    ]);
+  });
+
   test('a bare binary, no smoke result and no commit', () => {
     const bare = artifact('linux/arm64');
     bare.archive = { path: bare.path, size: bare.size, sha256: bare.sha256 };

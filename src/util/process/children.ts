@@ -32,9 +32,11 @@ export function startProcess(
   args: string[],
   env: Record<string, string>,
   onOutput: (chunk: Buffer, stream: 'stdout' | 'stderr') => void,
+  options: { cwd?: string } = {},
 ): Started {
   installExitHandlers();
   const child = spawn(command, args, {
+    ...(options.cwd ? { cwd: options.cwd } : {}),
     env: tracked(env),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: !isWindows,

@@ -72,8 +72,14 @@ export function environHolds(environ: string, name: string, value: string): bool
   return environ.split('\0').includes(`${name}=${value}`);
 }
 
-/** Live processes (not zombies) whose environment carries this run's tracking value. Linux only; [] elsewhere. */
-export function trackedProcesses(trackingId: string = TRACKING_ID): TrackedProcess[] {
+/**
+ * Live processes (not zombies) whose environment carries this run's tracking value (or `variable=trackingId`, for a
+ * narrower mark such as one smoke test's). Linux only; [] elsewhere.
+ */
+export function trackedProcesses(
+  trackingId: string = TRACKING_ID,
+  variable: string = TRACKING_VARIABLE,
+): TrackedProcess[] {
   if (process.platform !== 'linux') return [];
   let entries: string[];
   try {
@@ -86,8 +92,7 @@ export function trackedProcesses(trackingId: string = TRACKING_ID): TrackedProce
     const pid = Number(entry);
     if (pid === process.pid) continue;
     try {
-      if (!environHolds(fs.readFileSync(`/proc/${entry}/environ`, 'latin1'), TRACKING_VARIABLE, trackingId))
-        continue;
+      if (!environHolds(fs.readFileSync(`/proc/${entry}/environ`, 'latin1'), variable, trackingId)) continue;
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'latin1');
       const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
       if (state === 'Z') continue;
@@ -106,8 +111,9 @@ export function trackedProcesses(trackingId: string = TRACKING_ID): TrackedProce
 export async function endTrackedProcesses(
   timeoutMs: number,
   trackingId: string = TRACKING_ID,
+  variable: string = TRACKING_VARIABLE,
 ): Promise<TrackedProcess[]> {
-  const found = trackedProcesses(trackingId);
+  const found = trackedProcesses(trackingId, variable);
   for (const { pid } of found) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -117,7 +123,7 @@ export async function endTrackedProcesses(
   }
   const deadline = performance.now() + timeoutMs;
   while (found.length > 0 && performance.now() < deadline) {
-    const left = new Set(trackedProcesses(trackingId).map((p) => p.pid));
+    const left = new Set(trackedProcesses(trackingId, variable).map((p) => p.pid));
     if (!found.some((p) => left.has(p.pid))) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
