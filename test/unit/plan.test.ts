@@ -32,6 +32,7 @@ function facts(overrides: Partial<PlanFacts> = {}): PlanFacts {
       ref: 'refs/tags/v1.2.3',
     },
     modulePath: 'example.com/shop/api/v2',
+    archiveFiles: [],
     runner: {
       host: { platform: 'linux', arch: 'x64', cpuFlags: null },
       emulators: new Map([
