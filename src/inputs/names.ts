@@ -14,9 +14,12 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)
 /** What is wrong with the characters of `value` outside `allowed` (one character class), or undefined. */
 function badCharacters(value: string, allowed: RegExp): string | undefined {
   if (/[\r\n]/.test(value)) return 'It contains a line break';
-  const control = /[\u0000-\u001f\u007f-\u009f]/.exec(value);
-  if (control) {
-    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+  // C0 and C1 control characters: terminal escapes, NUL, backspace.
+  const control = [...value].find(
+    (ch) => ch.charCodeAt(0) < 0x20 || (ch.charCodeAt(0) >= 0x7f && ch.charCodeAt(0) <= 0x9f),
+  );
+  if (control !== undefined) {
+    const code = control.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
     return `It contains a control character (U+${code})`;
   }
   const bad = [...new Set([...value].filter((ch) => !allowed.test(ch)))];
