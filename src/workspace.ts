@@ -14,10 +14,22 @@ function within(folder: string, candidate: string): boolean {
   );
 }
 
+/** Whether anything (a dangling link too) is at `target`; a path through a file is nothing. */
+function entryExists(target: string): boolean {
+  try {
+    fs.lstatSync(target);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    throw error;
+  }
+}
+
 /** The deepest existing entry on the way to `target` (itself when it exists); a dangling link counts as existing. */
 function nearestExisting(target: string): string {
   let current = target;
-  while (!fs.lstatSync(current, { throwIfNoEntry: false })) {
+  while (!entryExists(current)) {
     const parent = path.dirname(current);
     if (parent === current) break;
     current = parent;
