@@ -11,6 +11,8 @@ import { cleanup, runAction, workspaceFrom, type ActionRun } from '../support/ac
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
 const runs: ActionRun[] = [];
 const folders: string[] = [];
+/** What a case's setup changed outside plain files (a mount), undone right after its run. */
+const undos: Array<() => void> = [];
 
 afterAll(() => {
   for (const run of runs) cleanup(run);
@@ -45,8 +47,8 @@ interface Refusal {
   fixture?: string;
   inputs: Record<string, string>;
   env?: Record<string, string>;
-  /** Changes the workspace copy before the run; returns an undo to run after it. */
-  setup?: (workspace: string) => (() => void) | void;
+  /** Changes the workspace copy before the run (and pushes to `undos` what must be undone after it). */
+  setup?: (workspace: string) => void;
   input: string;
   /** The value the message must quote; a function of the workspace for paths. */
   value: string | ((workspace: string) => string);
@@ -254,7 +256,7 @@ const REFUSALS: Refusal[] = [
       fs.mkdirSync(locked);
       const undo = makeReadOnly(locked);
       if (!undo) throw new Error('cannot make a read-only folder here (no permissions to drop, no mount)');
-      return undo;
+      undos.push(undo);
     },
     input: 'output-dir',
     value: 'locked/dist',
@@ -299,7 +301,7 @@ describe('the bundled action refuses before any build', () => {
   test.each(REFUSALS.map((r) => [r.name, r] as const))('%s', async (_name, refusal) => {
     const workspace = workspaceFrom(path.join(FIXTURES, refusal.fixture ?? 'smoke/good'));
     folders.push(workspace);
-    const undo = refusal.setup?.(workspace);
+    refusal.setup?.(workspace);
     let result: ActionRun;
     try {
       result = await runAction({
@@ -309,7 +311,7 @@ describe('the bundled action refuses before any build', () => {
         timeoutMs: 120_000,
       });
     } finally {
-      if (undo) undo();
+      for (const undo of undos.splice(0)) undo();
     }
     runs.push(result);
     const value = typeof refusal.value === 'function' ? refusal.value(workspace) : refusal.value;
