@@ -4,11 +4,15 @@
 import * as path from 'node:path';
 import { checkTargets, binaryNameFor } from './build/module.js';
 import { planBuilds } from './build/plan.js';
+import { stampsToCheck } from './build/stamps.js';
 import type { BuildStagePlan } from './build/stage.js';
 import type { RestoreOptions } from './go/cache.js';
 import { planImageStage, type ImageStagePlan } from './image/plan.js';
+import { InputError } from './errors.js';
 import type { Inputs } from './inputs.js';
+import { fileNameProblem, versionProblem } from './inputs/names.js';
 import { archiveExtension, planArchives } from './package/archive.js';
+import { checkArchiveNames, checkArchivePatterns } from './package/patterns.js';
 import type { PackageStagePlan } from './package/stage.js';
 import {
   planSmokeStage,
@@ -31,6 +35,8 @@ export interface PlanFacts {
   release: ReleaseInfo;
   /** go.mod's module path. */
   modulePath: string;
+  /** Absolute paths of the files archive-files matches before the build; empty for archive-format none. */
+  archiveFiles: string[];
   runner: { host: HostPlatform; emulators: ReadonlyMap<string, Emulator> };
   /** The step's environment, for names made of the job and runner (GITHUB_JOB, RUNNER_OS, ...). */
   env: Env;
@@ -59,7 +65,9 @@ export function planRelease(inputs: Inputs, facts: PlanFacts): ReleasePlan {
   const workingDirectory = inputs.workingDirectory;
   const outputDir = path.resolve(workingDirectory, inputs.outputDir);
   checkTargets(inputs.targets, facts.go.distList);
-  const binaryName = inputs.binaryName || binaryNameFor(workingDirectory, inputs.main, facts.modulePath);
+  checkArchivePatterns(inputs.archiveFiles);
+  checkDerivedVersion(inputs, release);
+  const binaryName = inputs.binaryName || derivedBinaryName(inputs, facts.modulePath);
 
   const builds = planBuilds({
     ...inputs,
@@ -77,6 +85,21 @@ export function planRelease(inputs: Inputs, facts: PlanFacts): ReleasePlan {
     format: inputs.archiveFormat,
     targets: inputs.targets,
   });
+  checkArchiveNames(
+    archives.flatMap((archive, index) =>
+      archive.format === 'none'
+        ? []
+        : [
+            {
+              target: archive.target.id,
+              binary: path.basename(builds[index]!.output),
+              extraFiles: facts.archiveFiles,
+            },
+          ],
+    ),
+    workingDirectory,
+    inputs.binaryName,
+  );
   const smokeOptions = smokeOptionsFromInputs(inputs);
 
   // With archive-format none the bare binary is what ships, so it is what gets uploaded.
@@ -108,7 +131,9 @@ export function planRelease(inputs: Inputs, facts: PlanFacts): ReleasePlan {
       parallelism: inputs.parallelism,
       goBinary: facts.go.goBinary,
       workingDirectory,
+      workspace: inputs.workspace,
       cgo: inputs.cgo,
+      stamps: stampsToCheck({ ...inputs, release }),
     },
     smoke:
       inputs.smokeTest && inputs.smokeTargets.mode !== 'none'
@@ -137,4 +162,28 @@ export function planRelease(inputs: Inputs, facts: PlanFacts): ReleasePlan {
         )
       : null,
   };
+}
+
+/** A version taken from the tag ends up in the same file names as the version input, so it obeys the same rule. */
+function checkDerivedVersion(inputs: Inputs, release: ReleaseInfo): void {
+  if (inputs.version !== '') return;
+  const problem = versionProblem(release.version);
+  if (problem === undefined) return;
+  throw new InputError(
+    'version',
+    release.version,
+    `It is the version the git ref ${release.ref || '(none)'} gives, and it cannot name files: ${problem} Set the version input.`,
+  );
+}
+
+/** The default binary name, which must be as safe a file name as a binary-name input. */
+function derivedBinaryName(inputs: Inputs, modulePath: string): string {
+  const name = binaryNameFor(inputs.workingDirectory, inputs.main, modulePath);
+  const problem = fileNameProblem(name);
+  if (problem === undefined) return name;
+  throw new InputError(
+    'binary-name',
+    '',
+    `Without it the binary would be named "${name}" (from main ${inputs.main} or the module path ${modulePath || '(none)'}), which is not a safe file name: ${problem} Set binary-name.`,
+  );
 }

@@ -5,16 +5,24 @@ import { readDistList, readModulePath } from './build/module.js';
 import { InputError } from './errors.js';
 import { setupGo } from './go/install.js';
 import type { Inputs } from './inputs.js';
+import { resolveExtraFiles } from './package/archive.js';
 import type { PlanFacts } from './plan.js';
 import { resolveReleaseInfo } from './release.js';
 import { detectHost, findEmulators } from './smoke/emulator.js';
 import { timed, type RunState } from './state.js';
+import { checkOutputDir, checkWorkingDirectory } from './workspace.js';
 
 export async function gatherFacts(inputs: Inputs, state: RunState): Promise<PlanFacts> {
   const cwd = inputs.workingDirectory;
+  const paths = { workspace: inputs.workspace, workingDirectory: cwd, outputDir: inputs.outputDir };
+  checkWorkingDirectory(paths);
   if (!fs.existsSync(path.join(cwd, 'go.mod'))) {
     throw new InputError('working-directory', cwd, 'It must be a folder holding a Go module (go.mod).');
   }
+  checkOutputDir(paths);
+  // Globbed now (the package stage globs again) so that a clash of names inside the archives fails before the build.
+  const archiveFiles =
+    inputs.archiveFormat === 'none' ? [] : await resolveExtraFiles(cwd, inputs.archiveFiles);
   // setupGo opens its own log groups.
   const go = await timed(
     state,
@@ -42,6 +50,7 @@ export async function gatherFacts(inputs: Inputs, state: RunState): Promise<Plan
     go: { version: go.version, goBinary: go.goBinary, distList },
     release: state.release,
     modulePath,
+    archiveFiles,
     runner: { host, emulators },
     env: process.env,
   };

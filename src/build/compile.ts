@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as core from '@actions/core';
 import { inPool } from '../util/pool.js';
 import { runCommand } from '../util/process/run.js';
+import { workspaceRelativePositions } from './diagnostics.js';
 import { buildProcessEnv, type BuildPlan } from './plan.js';
 
 export interface BuildOutcome {
@@ -22,7 +23,12 @@ export const OUTPUT_TAIL_LINES = 50;
 /** Lines from the start of go's output kept as well: the first error is the cause, later ones often follow from it. */
 export const OUTPUT_HEAD_LINES = 20;
 
-async function runOne(plan: BuildPlan, goBinary: string, cwd: string): Promise<BuildOutcome> {
+async function runOne(
+  plan: BuildPlan,
+  goBinary: string,
+  cwd: string,
+  workspace: string,
+): Promise<BuildOutcome> {
   await fs.mkdir(path.dirname(plan.output), { recursive: true });
   const result = await runCommand(goBinary, plan.args, {
     cwd,
@@ -35,7 +41,11 @@ async function runOne(plan: BuildPlan, goBinary: string, cwd: string): Promise<B
     ok: result.exitCode === 0,
     exitCode: result.exitCode,
     durationMs: result.durationMs,
-    output: result.output.excerpt(OUTPUT_HEAD_LINES, OUTPUT_TAIL_LINES),
+    output: workspaceRelativePositions(
+      result.output.excerpt(OUTPUT_HEAD_LINES, OUTPUT_TAIL_LINES),
+      cwd,
+      workspace,
+    ),
   };
 }
 
@@ -51,16 +61,18 @@ function describePlan(plan: BuildPlan): string {
  * Runs the builds, at most `parallelism` at once. A failing target does not stop the others; every outcome is
  * returned in plan order. Each target's lines are printed together when it finishes, so parallel output never
  * interleaves; there are no log groups here because the caller already runs this stage inside one and the
- * Actions log does not nest groups.
+ * Actions log does not nest groups. Compiler positions are printed relative to `workspace`, where the problem
+ * matcher's annotations are resolved.
  */
 export async function runBuilds(
   plans: BuildPlan[],
   parallelism: number,
   goBinary: string,
   cwd: string,
+  workspace = cwd,
 ): Promise<BuildOutcome[]> {
   return inPool(plans, parallelism, async (plan) => {
-    const outcome = await runOne(plan, goBinary, cwd);
+    const outcome = await runOne(plan, goBinary, cwd, workspace);
     const seconds = (outcome.durationMs / 1000).toFixed(1);
     const lines = [
       `${outcome.ok ? 'Built' : 'FAILED'} ${outcome.plan.target.id} in ${seconds}s: ${describePlan(outcome.plan)}`,

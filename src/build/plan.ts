@@ -4,7 +4,8 @@ import { InputError } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import { renderTemplate, templateValues } from '../template.js';
 import type { ReleaseInfo, Target } from '../types.js';
-import { targetEnv } from './targets.js';
+import { stampSources } from './stamps.js';
+import { TARGET_VARIABLES, targetEnv } from './targets.js';
 
 /** The build inputs as they were read, plus what was resolved for this run. */
 export interface BuildOptions extends Pick<
@@ -65,14 +66,8 @@ export function joinQuoted(args: string[], input: string): string {
 
 /** The single `-ldflags` value: stripped symbols, the -X stamps, then the user's own flags (which can override). */
 export function ldflagsValue(options: BuildOptions): string {
-  const stamps: Array<[string, string, string]> = [
-    ['version-variable', options.versionVariable, options.release.version],
-    ['commit-variable', options.commitVariable, options.release.commit],
-    ['date-variable', options.dateVariable, options.release.date],
-  ];
   const args = ['-s', '-w'];
-  for (const [input, variable, value] of stamps) {
-    if (variable === '') continue;
+  for (const { input, variable, value } of stampSources(options)) {
     // -X only accepts importpath.name; anything else is silently ignored by the linker, so catch it here.
     if (!/^\S+\.[^\s.=/]+$/.test(variable)) {
       throw new InputError(
@@ -152,23 +147,6 @@ export function planBuilds(options: BuildOptions): BuildPlan[] {
     return { target, output, args: [...common, '-o', output, options.main], env };
   });
 }
-
-// Variables that select what a build targets. Inherited values (say GOARM=6 set for the whole job) would
-// otherwise change a target that the plan left without a variant.
-const TARGET_VARIABLES = [
-  'GOOS',
-  'GOARCH',
-  'GOARM',
-  'GOAMD64',
-  'GOARM64',
-  'GO386',
-  'GOMIPS',
-  'GOMIPS64',
-  'GOPPC64',
-  'GORISCV64',
-  'GOWASM',
-  'CGO_ENABLED',
-];
 
 /** The full environment of one build: the inherited one without target selectors, then the plan's variables. */
 export function buildProcessEnv(

@@ -5,13 +5,18 @@ import type { BuiltArtifact } from '../types.js';
 import { runBuilds } from './compile.js';
 import { checkInspection, inspectBinary } from './inspect.js';
 import type { BuildPlan } from './plan.js';
+import { warnMissingStamps, type Stamp } from './stamps.js';
 
 export interface BuildStagePlan {
   builds: BuildPlan[];
   parallelism: number;
   goBinary: string;
   workingDirectory: string;
+  /** GITHUB_WORKSPACE: compiler positions are printed relative to it. */
+  workspace: string;
   cgo: boolean;
+  /** The -X stamps each binary must hold; a missing one is a warning. */
+  stamps: Stamp[];
 }
 
 export interface BuildStageResult {
@@ -22,7 +27,13 @@ export interface BuildStageResult {
 }
 
 export async function runBuildStage(plan: BuildStagePlan): Promise<BuildStageResult> {
-  const outcomes = await runBuilds(plan.builds, plan.parallelism, plan.goBinary, plan.workingDirectory);
+  const outcomes = await runBuilds(
+    plan.builds,
+    plan.parallelism,
+    plan.goBinary,
+    plan.workingDirectory,
+    plan.workspace,
+  );
   const artifacts: BuiltArtifact[] = [];
   const problems: string[] = [];
   for (const outcome of outcomes) {
@@ -47,5 +58,6 @@ export async function runBuildStage(plan: BuildStagePlan): Promise<BuildStageRes
       static: inspection.static,
     });
   }
+  await warnMissingStamps(plan.stamps, artifacts);
   return { artifacts, problems };
 }

@@ -56,6 +56,23 @@ export function parseTargets(text: string): Target[] {
   });
 }
 
+// Variables that select what a build targets; targets and cgo set them. Inherited values (say GOARM=6 set for the
+// whole job) would otherwise change a target that the plan left without a variant, and build-env may not set them.
+export const TARGET_VARIABLES: readonly string[] = [
+  'GOOS',
+  'GOARCH',
+  'GOARM',
+  'GOAMD64',
+  'GOARM64',
+  'GO386',
+  'GOMIPS',
+  'GOMIPS64',
+  'GOPPC64',
+  'GORISCV64',
+  'GOWASM',
+  'CGO_ENABLED',
+];
+
 /** The environment a target builds with: GOOS, GOARCH and the variant's own variable. */
 export function targetEnv(target: Target): Record<string, string> {
   const env: Record<string, string> = { GOOS: target.goos, GOARCH: target.goarch };

@@ -14,6 +14,7 @@ import type { ArchiveFormat } from '../inputs.js';
 import type { ArchiveInfo, Target } from '../types.js';
 import { sha256File } from '../util/hash.js';
 import { COMPRESSION_LEVEL, compareByteOrder, planArchiveEntries } from './entries.js';
+import { archivePatterns, checkArchivePatterns } from './patterns.js';
 import { pinGzipOsByte, tarChunks } from './tar.js';
 import { zipChunks } from './zip.js';
 
@@ -144,25 +145,12 @@ export async function resolveExtraFiles(
   patterns: readonly string[],
 ): Promise<string[]> {
   const root = path.resolve(workingDirectory);
-  const absolutePatterns: string[] = [];
-  for (const raw of patterns) {
-    const trimmed = raw.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) continue;
-    const negated = /^!+/.exec(trimmed)?.[0] ?? '';
-    const pattern = trimmed.slice(negated.length);
-    if (
-      path.isAbsolute(pattern) ||
-      path.win32.isAbsolute(pattern) ||
-      !isInside(root, path.resolve(root, pattern))
-    ) {
-      throw new InputError(
-        'archive-files',
-        raw,
-        'Allowed: glob patterns for files inside working-directory.',
-      );
-    }
-    absolutePatterns.push(negated + path.join(escapeGlobLiteral(root), pattern));
-  }
+  // The same check planRelease makes before the build; kept here so no caller can glob an unchecked pattern.
+  checkArchivePatterns(patterns);
+  const absolutePatterns = archivePatterns(patterns).map((line) => {
+    const negated = /^!+/.exec(line)?.[0] ?? '';
+    return negated + path.join(escapeGlobLiteral(root), line.slice(negated.length).trim());
+  });
   if (absolutePatterns.length === 0) return [];
 
   const globber = await glob.create(absolutePatterns.join('\n'), {

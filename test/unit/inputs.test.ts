@@ -117,6 +117,19 @@ describe('bad inputs name the input, the value and what is allowed', () => {
     [{ 'retention-days': '91' }, 'retention-days', /1 to 90/],
     [{ 'checksums-file': '../sums.txt' }, 'checksums-file', /plain file name/],
     [{ push: 'true' }, 'push', /image input/],
+    [{ version: '1.2\n3' }, 'version', /line break.*Allowed: letters, digits and \. _ \+ -/],
+    [{ version: '1.2.3\u001b[2J' }, 'version', /control character \(U\+001B\)/],
+    [{ version: '1.2.3;curl x|sh' }, 'version', /";" a space "\|".*Allowed: letters/],
+    [{ version: '$(id)' }, 'version', /"\$" "\(" "\)"/],
+    [{ 'binary-name': '..' }, 'binary-name', /starts with "\.".*Allowed: a plain file name/],
+    [{ 'binary-name': 'a/b' }, 'binary-name', /"\/".*Allowed: a plain file name/],
+    [{ 'binary-name': '-rf' }, 'binary-name', /starts with "-"/],
+    [{ 'build-env': 'GOFLAGS=-mod=mod\nGOOS=windows' }, 'build-env', /GOOS comes from targets/],
+    [{ 'build-env': 'GOARCH=arm64' }, 'build-env', /GOARCH comes from targets/],
+    [{ 'build-env': 'GOARM=6' }, 'build-env', /GOARM comes from targets .*linux\/arm\/v6/],
+    [{ 'build-env': 'GOAMD64=v3' }, 'build-env', /GOAMD64 comes from targets .*linux\/amd64\/v3/],
+    [{ 'build-env': 'GORISCV64=rva22u64' }, 'build-env', /GORISCV64 comes from targets/],
+    [{ 'build-env': 'CGO_ENABLED=1' }, 'build-env', /CGO_ENABLED comes from the cgo input/],
   ])('%j', (overrides, input, allowed) => {
     let caught: unknown;
     try {

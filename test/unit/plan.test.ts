@@ -32,6 +32,7 @@ function facts(overrides: Partial<PlanFacts> = {}): PlanFacts {
       ref: 'refs/tags/v1.2.3',
     },
     modulePath: 'example.com/shop/api/v2',
+    archiveFiles: [],
     runner: {
       host: { platform: 'linux', arch: 'x64', cpuFlags: null },
       emulators: new Map([
@@ -216,6 +217,81 @@ describe('planRelease refuses before anything is built', () => {
     const error = refusal(inputs, overrides);
     expect(error.input).toBe(input);
     expect(error.message).toMatch(message);
+  });
+
+  test.each<[string, Record<string, string>, Partial<PlanFacts>, string, RegExp]>([
+    [
+      'archive-files leaving the module',
+      { 'archive-files': 'README*\n../secrets.env' },
+      {},
+      'archive-files',
+      /\.\. segment/,
+    ],
+    [
+      'archive-files spelling .. as a set',
+      { 'archive-files': '[.][.]/x' },
+      {},
+      'archive-files',
+      /\[\.\]\[\.\] segment/,
+    ],
+    [
+      'a binary-name that a matched archive file already has',
+      { 'binary-name': 'README.md', 'archive-format': 'tar.gz' },
+      { archiveFiles: [path.join(WORKSPACE, 'README.md')] },
+      'binary-name',
+      /binary "README\.md" and README\.md \(matched by archive-files\)/,
+    ],
+    [
+      'two matched files with one name at the archive root',
+      {},
+      { archiveFiles: [path.join(WORKSPACE, 'README.md'), path.join(WORKSPACE, 'docs', 'README.md')] },
+      'archive-files',
+      /Both would be "README\.md"/,
+    ],
+    [
+      'a version from the tag that cannot name files',
+      {},
+      {
+        release: {
+          version: '1.0;touch x',
+          commit: 'c0ffee',
+          date: '2024-05-01T12:00:00Z',
+          epoch: 1714564800,
+          ref: 'refs/tags/v1.0;touch x',
+        },
+      },
+      'version',
+      /git ref refs\/tags\/v1\.0;touch x gives.*";" a space.*Set the version input/,
+    ],
+    [
+      'a default binary name that is not a safe file name',
+      { main: './cmd/my server' },
+      {},
+      'binary-name',
+      /would be named "my server".*a space.*Set binary-name/,
+    ],
+  ])('%s', (_name, inputs, overrides, input, message) => {
+    const error = refusal(inputs, overrides);
+    expect(error.input).toBe(input);
+    expect(error.message).toMatch(message);
+  });
+
+  test('archive-format none puts no files beside the binary, so nothing can clash', () => {
+    const p = plan(
+      { 'binary-name': 'README.md', 'archive-format': 'none' },
+      { archiveFiles: [path.join(WORKSPACE, 'README.md')] },
+    );
+    expect(p.binaryName).toBe('README.md');
+  });
+
+  test('the build stage checks the stamps it sets, and prints positions relative to the workspace', () => {
+    const p = plan({ 'working-directory': 'services/api', 'commit-variable': '' });
+    expect(p.build.workspace).toBe(WORKSPACE);
+    expect(p.build.workingDirectory).toBe(path.join(WORKSPACE, 'services', 'api'));
+    expect(p.build.stamps.map((s) => [s.input, s.variable, s.value])).toEqual([
+      ['version-variable', 'main.version', '1.2.3'],
+      ['date-variable', 'main.date', '2024-05-01T12:00:00Z'],
+    ]);
   });
 
   test('an artifact name is checked even when no artifact service is there to reject it', () => {
