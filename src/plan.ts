@@ -6,6 +6,7 @@ import { checkTargets, binaryNameFor } from './build/module.js';
 import { planBuilds } from './build/plan.js';
 import type { BuildStagePlan } from './build/stage.js';
 import type { RestoreOptions } from './go/cache.js';
+import { applyGoreleaser, unappliedWarning } from './goreleaser/apply.js';
 import { planImageStage, type ImageStagePlan } from './image/plan.js';
 import type { Inputs } from './inputs.js';
 import { archiveExtension, planArchives } from './package/archive.js';
@@ -18,6 +19,8 @@ import {
   type SmokeStagePlan,
 } from './smoke/plan.js';
 import type { ReleaseInfo } from './types.js';
+import { goPlatformOf } from './util/platform.js';
+import { planCgoAudit, type CgoAuditPlan } from './cgo/audit.js';
 import { planUploadStage, type Env, type UploadFile, type UploadStagePlan } from './upload/artifacts.js';
 
 /** What was found out before planning: the toolchain, the module, the commit, the runner. */
@@ -52,14 +55,29 @@ export interface ReleasePlan {
   image: ImageStagePlan | null;
   /** Null when upload is off. */
   upload: UploadStagePlan | null;
+  /** Null when cgo-audit is off. */
+  cgoAudit: CgoAuditPlan | null;
+  /** Said once before the build (a goreleaser file's keys that were not applied). */
+  warnings: string[];
 }
 
-export function planRelease(inputs: Inputs, facts: PlanFacts): ReleasePlan {
+export function planRelease(given: Inputs, facts: PlanFacts): ReleasePlan {
   const { release } = facts;
+  // A goreleaser file fills in every input left at its default; its names replace the {placeholder} ones.
+  const goreleaser = given.goreleaserConfig
+    ? applyGoreleaser(given, given.goreleaserConfig, {
+        release,
+        modulePath: facts.modulePath,
+        env: facts.env,
+        runtime: goPlatformOf(facts.runner.host.platform, facts.runner.host.arch),
+      })
+    : null;
+  const inputs = goreleaser?.inputs ?? given;
   const workingDirectory = inputs.workingDirectory;
   const outputDir = path.resolve(workingDirectory, inputs.outputDir);
   checkTargets(inputs.targets, facts.go.distList);
-  const binaryName = inputs.binaryName || binaryNameFor(workingDirectory, inputs.main, facts.modulePath);
+  const binaryName =
+    goreleaser?.binaryName ?? (inputs.binaryName || binaryNameFor(workingDirectory, inputs.main, facts.modulePath));
 
   const builds = planBuilds({
     ...inputs,
@@ -68,8 +86,9 @@ export function planRelease(inputs: Inputs, facts: PlanFacts): ReleasePlan {
     binaryName,
     outputDir,
     release,
+    ...(goreleaser?.binaryPaths ? { binaryPaths: goreleaser.binaryPaths } : {}),
   });
-  const archives = planArchives({
+  const archives = goreleaser?.archives ?? planArchives({
     outputDir,
     template: inputs.archiveNameTemplate,
     binaryName,
@@ -109,6 +128,8 @@ export function planRelease(inputs: Inputs, facts: PlanFacts): ReleasePlan {
       goBinary: facts.go.goBinary,
       workingDirectory,
       cgo: inputs.cgo,
+      main: inputs.main,
+      buildTags: inputs.buildTags,
     },
     smoke:
       inputs.smokeTest && inputs.smokeTargets.mode !== 'none'
@@ -136,5 +157,10 @@ export function planRelease(inputs: Inputs, facts: PlanFacts): ReleasePlan {
           facts.env,
         )
       : null,
+    cgoAudit: planCgoAudit(inputs, facts.go.goBinary, builds, facts.runner.host.platform),
+    warnings:
+      goreleaser && goreleaser.unapplied.length > 0
+        ? [unappliedWarning(given.goreleaserConfig!.file, goreleaser.unapplied)]
+        : [],
   };
 }

@@ -3,8 +3,10 @@
 import * as core from '@actions/core';
 import type { BuiltArtifact } from '../types.js';
 import { runBuilds } from './compile.js';
+import { glibcRequirement } from '../cgo/audit.js';
 import { checkInspection, inspectBinary } from './inspect.js';
 import type { BuildPlan } from './plan.js';
+import { buildStartLine } from './progress.js';
 
 export interface BuildStagePlan {
   builds: BuildPlan[];
@@ -12,6 +14,15 @@ export interface BuildStagePlan {
   goBinary: string;
   workingDirectory: string;
   cgo: boolean;
+  /** The package built and its tags, for the checks before the build (go list). */
+  main: string;
+  buildTags: string[];
+}
+
+/** How the stage reports progress: the cache state for its first line, the heartbeat period (tests shorten it). */
+export interface BuildStageOptions {
+  cache: string;
+  heartbeatMs?: number;
 }
 
 export interface BuildStageResult {
@@ -21,8 +32,14 @@ export interface BuildStageResult {
   problems: string[];
 }
 
-export async function runBuildStage(plan: BuildStagePlan): Promise<BuildStageResult> {
-  const outcomes = await runBuilds(plan.builds, plan.parallelism, plan.goBinary, plan.workingDirectory);
+export async function runBuildStage(
+  plan: BuildStagePlan,
+  options: BuildStageOptions = { cache: 'cold' },
+): Promise<BuildStageResult> {
+  core.info(buildStartLine(plan.builds.map((b) => b.target.id), plan.parallelism, options.cache));
+  const outcomes = await runBuilds(plan.builds, plan.parallelism, plan.goBinary, plan.workingDirectory, {
+    ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
+  });
   const artifacts: BuiltArtifact[] = [];
   const problems: string[] = [];
   for (const outcome of outcomes) {
@@ -45,6 +62,8 @@ export async function runBuildStage(plan: BuildStagePlan): Promise<BuildStageRes
       size: inspection.size,
       sha256: inspection.sha256,
       static: inspection.static,
+      needed: inspection.needed,
+      ...(inspection.versionNeeds ? { glibc: glibcRequirement(inspection.versionNeeds) } : {}),
     });
   }
   return { artifacts, problems };
