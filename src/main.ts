@@ -78,7 +78,12 @@ async function release(state: RunState): Promise<void> {
   if (plan.smoke) {
     const smokePlan = plan.smoke;
     const hint = smokeHintFor(state.cgoAudit);
-    state.smoke = await timed(state, 'Smoke test', () => runSmokeStage(smokePlan, build.artifacts, hint), false);
+    state.smoke = await timed(
+      state,
+      'Smoke test',
+      () => runSmokeStage(smokePlan, build.artifacts, hint),
+      false,
+    );
     check(state, 'smoke test', state.smoke.problems);
   }
 

@@ -77,7 +77,8 @@ export function planRelease(given: Inputs, facts: PlanFacts): ReleasePlan {
   const outputDir = path.resolve(workingDirectory, inputs.outputDir);
   checkTargets(inputs.targets, facts.go.distList);
   const binaryName =
-    goreleaser?.binaryName ?? (inputs.binaryName || binaryNameFor(workingDirectory, inputs.main, facts.modulePath));
+    goreleaser?.binaryName ??
+    (inputs.binaryName || binaryNameFor(workingDirectory, inputs.main, facts.modulePath));
 
   const builds = planBuilds({
     ...inputs,
@@ -88,14 +89,16 @@ export function planRelease(given: Inputs, facts: PlanFacts): ReleasePlan {
     release,
     ...(goreleaser?.binaryPaths ? { binaryPaths: goreleaser.binaryPaths } : {}),
   });
-  const archives = goreleaser?.archives ?? planArchives({
-    outputDir,
-    template: inputs.archiveNameTemplate,
-    binaryName,
-    version: release.version,
-    format: inputs.archiveFormat,
-    targets: inputs.targets,
-  });
+  const archives =
+    goreleaser?.archives ??
+    planArchives({
+      outputDir,
+      template: inputs.archiveNameTemplate,
+      binaryName,
+      version: release.version,
+      format: inputs.archiveFormat,
+      targets: inputs.targets,
+    });
   const smokeOptions = smokeOptionsFromInputs(inputs);
 
   // With archive-format none the bare binary is what ships, so it is what gets uploaded.

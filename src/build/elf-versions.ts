@@ -16,7 +16,12 @@ const MAX_NEEDS = 256;
  * Walks `count` Verneed entries at file offset `at`; names are offsets into the dynamic string table at
  * `strtab`. Returns library -> version names in file order.
  */
-export function readVersionNeeds(r: ElfReads, at: number, count: number, strtab: number): Record<string, string[]> {
+export function readVersionNeeds(
+  r: ElfReads,
+  at: number,
+  count: number,
+  strtab: number,
+): Record<string, string[]> {
   const needs: Record<string, string[]> = {};
   let entry = at;
   for (let i = 0; i < Math.min(count, MAX_NEEDS); i++) {

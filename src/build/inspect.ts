@@ -177,7 +177,9 @@ function parseElf(bytes: Buffer): HeaderFacts {
       );
     }
     const toOffset = (vaddr: number): number | undefined => {
-      const segment = segments.find((s) => s.type === PT_LOAD && vaddr >= s.vaddr && vaddr < s.vaddr + s.filesz);
+      const segment = segments.find(
+        (s) => s.type === PT_LOAD && vaddr >= s.vaddr && vaddr < s.vaddr + s.filesz,
+      );
       return segment ? segment.offset + (vaddr - segment.vaddr) : undefined;
     };
     const verneed = entries.find((e) => e.tag === DT_VERNEED)?.value;

@@ -13,7 +13,11 @@ export function buildStartLine(targets: readonly string[], parallelism: number, 
 }
 
 /** One heartbeat: the builds still running and for how long, and how far the stage is. Pure. */
-export function heartbeatLine(running: ReadonlyArray<{ id: string; ms: number }>, finished: number, total: number): string {
+export function heartbeatLine(
+  running: ReadonlyArray<{ id: string; ms: number }>,
+  finished: number,
+  total: number,
+): string {
   const list = running.map((r) => `${r.id} (${formatDuration(r.ms)})`).join(', ');
   const waiting = total - finished - running.length;
   return `Still building ${list}; ${finished} of ${total} done${waiting > 0 ? `, ${waiting} waiting` : ''}.`;
@@ -65,7 +69,13 @@ export class BuildProgress {
   private beat(): void {
     if (this.running.size === 0) return;
     const at = this.now();
-    this.log(heartbeatLine([...this.running].map(([id, since]) => ({ id, ms: at - since })), this.finished, this.total));
+    this.log(
+      heartbeatLine(
+        [...this.running].map(([id, since]) => ({ id, ms: at - since })),
+        this.finished,
+        this.total,
+      ),
+    );
   }
 
   stop(): void {

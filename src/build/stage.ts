@@ -36,7 +36,13 @@ export async function runBuildStage(
   plan: BuildStagePlan,
   options: BuildStageOptions = { cache: 'cold' },
 ): Promise<BuildStageResult> {
-  core.info(buildStartLine(plan.builds.map((b) => b.target.id), plan.parallelism, options.cache));
+  core.info(
+    buildStartLine(
+      plan.builds.map((b) => b.target.id),
+      plan.parallelism,
+      options.cache,
+    ),
+  );
   const outcomes = await runBuilds(plan.builds, plan.parallelism, plan.goBinary, plan.workingDirectory, {
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
   });

@@ -43,14 +43,21 @@ const LIST_FORMAT =
 
 /** The audit's plan: null when it is off. Pure. */
 export function planCgoAudit(
-  inputs: { cgoAudit: CgoAuditMode; cgo: boolean; workingDirectory: string; main: string; buildTags: string[] },
+  inputs: {
+    cgoAudit: CgoAuditMode;
+    cgo: boolean;
+    workingDirectory: string;
+    main: string;
+    buildTags: string[];
+  },
   goBinary: string,
   builds: readonly BuildPlan[],
   hostPlatform: string = process.platform,
 ): CgoAuditPlan | null {
   if (inputs.cgoAudit === 'off') return null;
   const firstPerGoos = new Map<string, BuildPlan>();
-  for (const build of builds) if (!firstPerGoos.has(build.target.goos)) firstPerGoos.set(build.target.goos, build);
+  for (const build of builds)
+    if (!firstPerGoos.has(build.target.goos)) firstPerGoos.set(build.target.goos, build);
   const tags = inputs.buildTags.length > 0 ? ['-tags', inputs.buildTags.join(',')] : [];
   return {
     mode: inputs.cgoAudit,
@@ -79,7 +86,13 @@ export function parseCgoList(stdout: string, goos: string): CgoPackage[] {
     .filter((line) => line.trim() !== '')
     .map((line) => {
       const [importPath = '', module = '', main = '', files = ''] = line.split('\t');
-      return { importPath, module, mainModule: main === 'true', cgoFiles: files.split(',').filter(Boolean), goos: [goos] };
+      return {
+        importPath,
+        module,
+        mainModule: main === 'true',
+        cgoFiles: files.split(',').filter(Boolean),
+        goos: [goos],
+      };
     });
 }
 
@@ -117,7 +130,11 @@ export function cgoPackageLine(pkg: CgoPackage, allGoos: readonly string[]): str
 }
 
 /** The audit's annotation text; '' when nothing was found. Pure. */
-export function cgoAuditMessage(packages: readonly CgoPackage[], allGoos: readonly string[], mode: 'warn' | 'error'): string {
+export function cgoAuditMessage(
+  packages: readonly CgoPackage[],
+  allGoos: readonly string[],
+  mode: 'warn' | 'error',
+): string {
   if (packages.length === 0) return '';
   const lines = packages.map((pkg) => `- ${cgoPackageLine(pkg, allGoos)}`);
   const tail =
@@ -143,7 +160,8 @@ export function glibcRequirement(versionNeeds: Readonly<Record<string, readonly 
   const parts = (v: string): number[] => v.split('.').map(Number);
   const newer = (a: string, b: string): boolean => {
     const [pa, pb] = [parts(a), parts(b)];
-    for (let i = 0; i < Math.max(pa.length, pb.length); i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) > (pb[i] ?? 0);
+    for (let i = 0; i < Math.max(pa.length, pb.length); i++)
+      if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) > (pb[i] ?? 0);
     return false;
   };
   return versions.reduce((max, v) => (max === '' || newer(v, max) ? v : max), '');

@@ -57,7 +57,9 @@ export async function runCgoAudit(plan: CgoAuditPlan): Promise<CgoAuditResult> {
   const problems: string[] = [];
   if (message && plan.mode === 'error') {
     core.error(message, { title: TITLE });
-    problems.push(`cgo audit: ${packages.map((p) => p.importPath).join(', ')} need cgo, and cgo is off (cgo-audit: error)`);
+    problems.push(
+      `cgo audit: ${packages.map((p) => p.importPath).join(', ')} need cgo, and cgo is off (cgo-audit: error)`,
+    );
   } else if (message) {
     core.warning(message, { title: TITLE });
   } else if (!plan.cgo) {

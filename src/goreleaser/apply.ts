@@ -4,7 +4,13 @@
 import * as path from 'node:path';
 import { InputError } from '../errors.js';
 import type { Inputs } from '../inputs.js';
-import { archiveExtension, archiveFormatFor, isInside, type ArchivePlan, type ResolvedArchiveFormat } from '../package/archive.js';
+import {
+  archiveExtension,
+  archiveFormatFor,
+  isInside,
+  type ArchivePlan,
+  type ResolvedArchiveFormat,
+} from '../package/archive.js';
 import type { Target } from '../types.js';
 import { splitArgs } from '../util/text.js';
 import { ConfigError, type GoreleaserConfig, type GoreleaserSource } from './config.js';
@@ -38,7 +44,12 @@ function render(template: string, context: TemplateContext, where: string, file:
   try {
     return renderGoTemplate(template, context);
   } catch (error) {
-    if (error instanceof TemplateError) throw new InputError('goreleaser-config', file, `${where}: template ${JSON.stringify(template)}: ${error.message}.`);
+    if (error instanceof TemplateError)
+      throw new InputError(
+        'goreleaser-config',
+        file,
+        `${where}: template ${JSON.stringify(template)}: ${error.message}.`,
+      );
     throw error;
   }
 }
@@ -48,23 +59,46 @@ function withFields(context: TemplateContext, fields: Record<string, string>): T
 }
 
 /** goreleaser's archive format for a target (format_overrides match by GOOS prefix), in this action's terms. */
-function formatFor(config: GoreleaserConfig, target: Target, unapplied: Set<string>): { format: ResolvedArchiveFormat; binary: boolean } {
-  const override = config.archive.formatOverrides.find((o) => o.goos !== '' && o.formats.length > 0 && target.goos.startsWith(o.goos));
-  const formats = override ? override.formats : config.archive.formats.length > 0 ? config.archive.formats : ['tar.gz'];
+function formatFor(
+  config: GoreleaserConfig,
+  target: Target,
+  unapplied: Set<string>,
+): { format: ResolvedArchiveFormat; binary: boolean } {
+  const override = config.archive.formatOverrides.find(
+    (o) => o.goos !== '' && o.formats.length > 0 && target.goos.startsWith(o.goos),
+  );
+  const formats = override
+    ? override.formats
+    : config.archive.formats.length > 0
+      ? config.archive.formats
+      : ['tar.gz'];
   const where = override ? `archives[0].format_overrides (${override.goos})` : 'archives[0].formats';
-  if (formats.length > 1) unapplied.add(`${where}: ${formats.slice(1).join(', ')} (one archive per target: ${formats[0]} is made)`);
+  if (formats.length > 1)
+    unapplied.add(`${where}: ${formats.slice(1).join(', ')} (one archive per target: ${formats[0]} is made)`);
   const first = formats[0]!;
   if (first === 'tar.gz' || first === 'zip') return { format: first, binary: false };
   if (first === 'binary') return { format: 'none', binary: true };
-  unapplied.add(`${where}: ${first} (gin-release writes tar.gz, zip or the bare binary; ${first === 'none' ? 'the bare binary' : 'tar.gz'} is made)`);
+  unapplied.add(
+    `${where}: ${first} (gin-release writes tar.gz, zip or the bare binary; ${first === 'none' ? 'the bare binary' : 'tar.gz'} is made)`,
+  );
   return first === 'none' ? { format: 'none', binary: false } : { format: 'tar.gz', binary: false };
 }
 
 /** A rendered name that must be a path inside output-dir (archive and binary names may hold folders). */
 function insideName(rendered: string, where: string, file: string): string {
   const normalised = path.posix.normalize(rendered.replace(/\\/g, '/'));
-  if (rendered.trim() === '' || normalised === '.' || normalised.startsWith('../') || normalised === '..' || path.posix.isAbsolute(normalised)) {
-    throw new InputError('goreleaser-config', file, `${where} renders to "${rendered}", which is not a file path inside output-dir.`);
+  if (
+    rendered.trim() === '' ||
+    normalised === '.' ||
+    normalised.startsWith('../') ||
+    normalised === '..' ||
+    path.posix.isAbsolute(normalised)
+  ) {
+    throw new InputError(
+      'goreleaser-config',
+      file,
+      `${where} renders to "${rendered}", which is not a file path inside output-dir.`,
+    );
   }
   return normalised;
 }
@@ -75,12 +109,23 @@ interface Mapping {
 }
 
 /** Applies `source` to `inputs`; throws InputError naming goreleaser-config and the key for anything it cannot use. */
-export function applyGoreleaser(inputs: Inputs, source: GoreleaserSource, facts: ContextFacts): GoreleaserPlan {
+export function applyGoreleaser(
+  inputs: Inputs,
+  source: GoreleaserSource,
+  facts: ContextFacts,
+): GoreleaserPlan {
   const { config, explicit, file } = source;
   const build = config.build;
   const unapplied = new Set(config.unapplied);
   const present: Record<string, boolean> = {
-    targets: build.goos.length + build.goarch.length + build.targets.length + build.goarm.length + build.goamd64.length + build.ignore.length > 0,
+    targets:
+      build.goos.length +
+        build.goarch.length +
+        build.targets.length +
+        build.goarm.length +
+        build.goamd64.length +
+        build.ignore.length >
+      0,
     main: build.main !== undefined,
     'binary-name': build.binary !== undefined,
     ldflags: build.ldflags.length > 0,
@@ -111,14 +156,16 @@ export function applyGoreleaser(inputs: Inputs, source: GoreleaserSource, facts:
   ];
   const applies = (input: string): boolean => !explicit.has(input);
   for (const { input, keys } of mappings) {
-    if (present[input] && !applies(input)) for (const key of keys) unapplied.add(`${key} (the ${input} input is set)`);
+    if (present[input] && !applies(input))
+      for (const key of keys) unapplied.add(`${key} (the ${input} input is set)`);
   }
 
   const wrap = <T>(work: () => T): T => {
     try {
       return work();
     } catch (error) {
-      if (error instanceof ConfigError || error instanceof TemplateError) throw new InputError('goreleaser-config', file, `${error.message}.`);
+      if (error instanceof ConfigError || error instanceof TemplateError)
+        throw new InputError('goreleaser-config', file, `${error.message}.`);
       throw error;
     }
   };
@@ -127,11 +174,19 @@ export function applyGoreleaser(inputs: Inputs, source: GoreleaserSource, facts:
   // Build templates see the build's own env on top (goreleaser's WithEnvS).
   const buildContext = wrap(() => extendEnv(base, build.env));
   const firstTarget = targets[0]!;
-  const firstBuildContext = withFields(buildContext, { ...targetFields(firstTarget), Ext: firstTarget.goos === 'windows' ? '.exe' : '', Name: '', Path: '' });
+  const firstBuildContext = withFields(buildContext, {
+    ...targetFields(firstTarget),
+    Ext: firstTarget.goos === 'windows' ? '.exe' : '',
+    Name: '',
+    Path: '',
+  });
 
   const env = [...config.env, ...build.env].map((entry) => {
     const eq = entry.indexOf('=');
-    return [entry.slice(0, eq), render(entry.slice(eq + 1), buildContext, 'builds[0].env', file)] as [string, string];
+    return [entry.slice(0, eq), render(entry.slice(eq + 1), buildContext, 'builds[0].env', file)] as [
+      string,
+      string,
+    ];
   });
   const cgoSetting = env.filter(([key]) => key === 'CGO_ENABLED').pop()?.[1];
   const buildEnv = build.env
@@ -139,7 +194,9 @@ export function applyGoreleaser(inputs: Inputs, source: GoreleaserSource, facts:
     .filter((key) => key !== 'CGO_ENABLED' && key !== '')
     .map((key): [string, string] => [key, env.filter(([k]) => k === key).pop()![1]]);
 
-  const ldflags = build.ldflags.map((flag) => render(flag, firstBuildContext, 'builds[0].ldflags', file)).filter((f) => f !== '');
+  const ldflags = build.ldflags
+    .map((flag) => render(flag, firstBuildContext, 'builds[0].ldflags', file))
+    .filter((f) => f !== '');
   let ldflagArgs: string[];
   try {
     ldflagArgs = splitArgs(ldflags.join(' '));
@@ -155,13 +212,23 @@ export function applyGoreleaser(inputs: Inputs, source: GoreleaserSource, facts:
   const effective: Inputs = {
     ...inputs,
     targets,
-    ...(applies('main') && build.main !== undefined ? { main: mainNormalised === '.' ? '.' : `./${mainNormalised.replace(/^\.\//, '')}` } : {}),
+    ...(applies('main') && build.main !== undefined
+      ? { main: mainNormalised === '.' ? '.' : `./${mainNormalised.replace(/^\.\//, '')}` }
+      : {}),
     ...(applies('ldflags') && build.ldflags.length > 0 ? { ldflags: ldflagArgs } : {}),
     ...(applies('build-tags') && build.tags.length > 0
-      ? { buildTags: build.tags.map((t) => render(t, firstBuildContext, 'builds[0].tags', file)).filter((t) => t !== '') }
+      ? {
+          buildTags: build.tags
+            .map((t) => render(t, firstBuildContext, 'builds[0].tags', file))
+            .filter((t) => t !== ''),
+        }
       : {}),
     ...(applies('build-flags') && build.flags.length > 0
-      ? { buildFlags: build.flags.map((f) => render(f, firstBuildContext, 'builds[0].flags', file)).filter((f) => f !== '') }
+      ? {
+          buildFlags: build.flags
+            .map((f) => render(f, firstBuildContext, 'builds[0].flags', file))
+            .filter((f) => f !== ''),
+        }
       : {}),
     ...(applies('build-env') && buildEnv.length > 0 ? { buildEnv } : {}),
     ...(applies('cgo') && cgoSetting !== undefined ? { cgo: cgoSetting === '1' } : {}),
@@ -170,7 +237,11 @@ export function applyGoreleaser(inputs: Inputs, source: GoreleaserSource, facts:
   };
   const outputDirName = path.posix.normalize(effective.outputDir.replace(/\\/g, '/'));
   if (path.isAbsolute(effective.outputDir) || outputDirName === '..' || outputDirName.startsWith('../')) {
-    throw new InputError('goreleaser-config', file, `dist "${effective.outputDir}" is outside working-directory.`);
+    throw new InputError(
+      'goreleaser-config',
+      file,
+      `dist "${effective.outputDir}" is outside working-directory.`,
+    );
   }
   const outputDir = path.resolve(inputs.workingDirectory, effective.outputDir);
 
@@ -187,7 +258,12 @@ export function applyGoreleaser(inputs: Inputs, source: GoreleaserSource, facts:
     const binary = explicit.has('binary-name')
       ? inputs.binaryName
       : build.binary !== undefined
-        ? render(build.binary, withFields(buildContext, { ...fields, Ext: ext, Name: '', Path: '' }), 'builds[0].binary', file)
+        ? render(
+            build.binary,
+            withFields(buildContext, { ...fields, Ext: ext, Name: '', Path: '' }),
+            'builds[0].binary',
+            file,
+          )
         : projectName;
     binaryNames.set(target.id, binary);
     const { format, binary: bare } = explicit.has('archive-format')
@@ -203,20 +279,34 @@ export function applyGoreleaser(inputs: Inputs, source: GoreleaserSource, facts:
     const nameTemplate = archiveNameTemplate ?? (bare ? DEFAULT_BINARY_ARCHIVE_NAME : DEFAULT_ARCHIVE_NAME);
     const name = render(nameTemplate, withFields(base, artifactFields), 'archives[0].name_template', file);
     // goreleaser ships a `binary` format target as <name template><ext>; other binaries stay in <id>_<target>/.
-    const binaryPath = insideName(bare ? `${name}${ext}` : `${buildId}_${fields.Target}/${binary}${ext}`, 'builds[0].binary', file);
+    const binaryPath = insideName(
+      bare ? `${name}${ext}` : `${buildId}_${fields.Target}/${binary}${ext}`,
+      'builds[0].binary',
+      file,
+    );
     binaryPaths.set(target.id, binaryPath);
-    if (binary.includes('/')) unapplied.add(`builds[0].binary: the folder in "${binary}" (archives hold the binary at their root)`);
+    if (binary.includes('/'))
+      unapplied.add(`builds[0].binary: the folder in "${binary}" (archives hold the binary at their root)`);
     if (format === 'none') {
       archives.push({ target, format, outputPath: '' });
       continue;
     }
     const relative = insideName(name, 'archives[0].name_template', file);
     const outputPath = path.resolve(outputDir, relative);
-    if (!isInside(outputDir, outputPath)) throw new InputError('goreleaser-config', file, `archives[0].name_template renders to "${name}", outside output-dir.`);
+    if (!isInside(outputDir, outputPath))
+      throw new InputError(
+        'goreleaser-config',
+        file,
+        `archives[0].name_template renders to "${name}", outside output-dir.`,
+      );
     const fileName = outputPath + archiveExtension(format);
     const other = claimed.get(fileName);
     if (other !== undefined) {
-      throw new InputError('goreleaser-config', file, `archives[0].name_template gives ${other} and ${target.id} the same archive "${path.basename(fileName)}"; add {{ .Os }}, {{ .Arch }} and {{ .Arm }}.`);
+      throw new InputError(
+        'goreleaser-config',
+        file,
+        `archives[0].name_template gives ${other} and ${target.id} the same archive "${path.basename(fileName)}"; add {{ .Os }}, {{ .Arch }} and {{ .Arm }}.`,
+      );
     }
     claimed.set(fileName, target.id);
     archives.push({ target, format, outputPath });
@@ -224,9 +314,18 @@ export function applyGoreleaser(inputs: Inputs, source: GoreleaserSource, facts:
 
   let checksumsFile = inputs.checksumsFile;
   if (!explicit.has('checksums-file')) {
-    checksumsFile = render(config.checksum.nameTemplate ?? DEFAULT_CHECKSUM_NAME, base, 'checksum.name_template', file);
+    checksumsFile = render(
+      config.checksum.nameTemplate ?? DEFAULT_CHECKSUM_NAME,
+      base,
+      'checksum.name_template',
+      file,
+    );
     if (checksumsFile === '' || /[/\\]/.test(checksumsFile) || checksumsFile.startsWith('.')) {
-      throw new InputError('goreleaser-config', file, `checksum.name_template renders to "${checksumsFile}"; gin-release needs a plain file name (no folders, not hidden).`);
+      throw new InputError(
+        'goreleaser-config',
+        file,
+        `checksum.name_template renders to "${checksumsFile}"; gin-release needs a plain file name (no folders, not hidden).`,
+      );
     }
   }
 

@@ -124,7 +124,17 @@ const BUILD_KEYS = new Set([
   'binary',
   'main',
 ]);
-const IGNORE_KEYS = ['goos', 'goarch', 'goamd64', 'go386', 'goarm', 'goarm64', 'gomips', 'goppc64', 'goriscv64'] as const;
+const IGNORE_KEYS = [
+  'goos',
+  'goarch',
+  'goamd64',
+  'go386',
+  'goarm',
+  'goarm64',
+  'gomips',
+  'goppc64',
+  'goriscv64',
+] as const;
 
 function readBuild(raw: Yaml, where: string, unapplied: string[]): GoreleaserBuild {
   const build = isMap(raw) ? raw : {};
@@ -137,13 +147,14 @@ function readBuild(raw: Yaml, where: string, unapplied: string[]): GoreleaserBui
     if (key === 'skip' && build[key] === false) continue;
     unapplied.push(`${where}.${key}`);
   }
-  const ignore = (Array.isArray(build['ignore']) ? build['ignore'] : list(build['ignore'], `${where}.ignore`)).map(
-    (rule, i): IgnoreRule => {
-      if (!isMap(rule)) throw new ConfigError(`${where}.ignore[${i}] must be a map of goos/goarch/...`);
-      const read = (key: (typeof IGNORE_KEYS)[number]): string => scalar(rule[key], `${where}.ignore[${i}].${key}`);
-      return Object.fromEntries(IGNORE_KEYS.map((key) => [key, read(key)])) as unknown as IgnoreRule;
-    },
-  );
+  const ignore = (
+    Array.isArray(build['ignore']) ? build['ignore'] : list(build['ignore'], `${where}.ignore`)
+  ).map((rule, i): IgnoreRule => {
+    if (!isMap(rule)) throw new ConfigError(`${where}.ignore[${i}] must be a map of goos/goarch/...`);
+    const read = (key: (typeof IGNORE_KEYS)[number]): string =>
+      scalar(rule[key], `${where}.ignore[${i}].${key}`);
+    return Object.fromEntries(IGNORE_KEYS.map((key) => [key, read(key)])) as unknown as IgnoreRule;
+  });
   const binary = optional(build['binary'], `${where}.binary`);
   const main = optional(build['main'], `${where}.main`);
   return {
@@ -168,18 +179,33 @@ function readBuild(raw: Yaml, where: string, unapplied: string[]): GoreleaserBui
   };
 }
 
-const ARCHIVE_KEYS = new Set(['id', 'ids', 'builds', 'name_template', 'format', 'formats', 'format_overrides', 'files']);
+const ARCHIVE_KEYS = new Set([
+  'id',
+  'ids',
+  'builds',
+  'name_template',
+  'format',
+  'formats',
+  'format_overrides',
+  'files',
+]);
 
 function readArchive(archive: Record<string, Yaml>, where: string, unapplied: string[]): GoreleaserArchive {
   for (const key of Object.keys(archive)) {
     if (ARCHIVE_KEYS.has(key)) continue;
     const value = archive[key];
-    if ((key === 'wrap_in_directory' && (value === false || value === 'false')) || (key === 'meta' && value === false))
+    if (
+      (key === 'wrap_in_directory' && (value === false || value === 'false')) ||
+      (key === 'meta' && value === false)
+    )
       continue;
     unapplied.push(`${where}.${key}`);
   }
   // `format` is the deprecated spelling; goreleaser appends it to `formats`.
-  const formats = [...list(archive['formats'], `${where}.formats`), ...list(archive['format'], `${where}.format`)];
+  const formats = [
+    ...list(archive['formats'], `${where}.formats`),
+    ...list(archive['format'], `${where}.format`),
+  ];
   const overrides = Array.isArray(archive['format_overrides']) ? archive['format_overrides'] : [];
   const formatOverrides = overrides.map((raw, i): FormatOverride => {
     const at = `${where}.format_overrides[${i}]`;
@@ -201,7 +227,12 @@ function readArchive(archive: Record<string, Yaml>, where: string, unapplied: st
     });
   }
   const nameTemplate = optional(archive['name_template'], `${where}.name_template`);
-  return { ...(nameTemplate !== undefined ? { nameTemplate } : {}), formats, formatOverrides, ...(files ? { files } : {}) };
+  return {
+    ...(nameTemplate !== undefined ? { nameTemplate } : {}),
+    formats,
+    formatOverrides,
+    ...(files ? { files } : {}),
+  };
 }
 
 const TOP_KEYS = new Set(['version', 'project_name', 'dist', 'env', 'builds', 'archives', 'checksum']);
@@ -211,8 +242,16 @@ export function parseGoreleaserConfig(text: string): GoreleaserConfig {
   const document = parseDocument(text, { merge: true, prettyErrors: true });
   if (document.errors.length > 0) throw new ConfigError(document.errors.map((e) => e.message).join('\n'));
   const root: Yaml = document.toJS({ maxAliasCount: 1000 });
-  if (root === null || root === undefined) return { env: [], build: readBuild(undefined, 'builds[0]', []), archive: { formats: [], formatOverrides: [] }, checksum: {}, unapplied: [] };
-  if (!isMap(root)) throw new ConfigError('the file must be a YAML map (project_name, builds, archives, ...)');
+  if (root === null || root === undefined)
+    return {
+      env: [],
+      build: readBuild(undefined, 'builds[0]', []),
+      archive: { formats: [], formatOverrides: [] },
+      checksum: {},
+      unapplied: [],
+    };
+  if (!isMap(root))
+    throw new ConfigError('the file must be a YAML map (project_name, builds, archives, ...)');
   const unapplied: string[] = [];
   for (const key of Object.keys(root)) if (!TOP_KEYS.has(key)) unapplied.push(key);
 
@@ -241,7 +280,9 @@ export function parseGoreleaserConfig(text: string): GoreleaserConfig {
     if (key === 'name_template') continue;
     if (key === 'algorithm' && checksum[key] === 'sha256') continue;
     if (key === 'disable' && checksum[key] === false) continue;
-    unapplied.push(`checksum.${key}${key === 'algorithm' ? ` (${scalar(checksum[key], 'checksum.algorithm')}: the checksums file holds SHA-256)` : ''}`);
+    unapplied.push(
+      `checksum.${key}${key === 'algorithm' ? ` (${scalar(checksum[key], 'checksum.algorithm')}: the checksums file holds SHA-256)` : ''}`,
+    );
   }
   const checksumName = optional(checksum['name_template'], 'checksum.name_template');
   const projectName = optional(root['project_name'], 'project_name');

@@ -49,7 +49,9 @@ export function extendEnv(base: TemplateContext, entries: readonly string[]): Te
 /** The fields every template has, before any artifact's own (.Os, .Arch, .Binary, ...). */
 export function baseContext(config: GoreleaserConfig, facts: ContextFacts): TemplateContext {
   const { release } = facts;
-  const tag = release.ref.startsWith('refs/tags/') ? release.ref.slice('refs/tags/'.length) : `v${release.version}`;
+  const tag = release.ref.startsWith('refs/tags/')
+    ? release.ref.slice('refs/tags/'.length)
+    : `v${release.version}`;
   const branch = release.ref.startsWith('refs/heads/') ? release.ref.slice('refs/heads/'.length) : '';
   const version = semver(release.version);
   const env: ValueMap = {};

@@ -1,7 +1,20 @@
 // Go's time.Format reference layouts (`2006-01-02T15:04:05Z07:00`), for goreleaser's `time "layout"` function. Always
 // in UTC, since the time it formats is the commit time. Pure.
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');

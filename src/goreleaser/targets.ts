@@ -35,7 +35,16 @@ const VALID_PAIRS = new Set(
     'solaris/sparc solaris/sparc64 windows/arm64 windows/386 windows/amd64 openbsd/riscv64'
   ).split(' '),
 );
-const FIRST_CLASS = ['darwin_amd64', 'darwin_arm64', 'linux_386', 'linux_amd64', 'linux_arm', 'linux_arm64', 'windows_386', 'windows_amd64'];
+const FIRST_CLASS = [
+  'darwin_amd64',
+  'darwin_arm64',
+  'linux_386',
+  'linux_amd64',
+  'linux_arm',
+  'linux_arm64',
+  'windows_386',
+  'windows_amd64',
+];
 
 type VariantKey = Exclude<keyof IgnoreRule, 'goos' | 'goarch'>;
 const VARIANT_KEY: Record<string, VariantKey> = {
@@ -73,7 +82,15 @@ function ignored(rules: IgnoreRule[], c: Combination): boolean {
       IGNORE_VARIANT_KEYS.every((k) => rule[k] === '' || (k === key && rule[k] === c.variant)),
   );
 }
-const IGNORE_VARIANT_KEYS: VariantKey[] = ['goamd64', 'go386', 'goarm', 'goarm64', 'gomips', 'goppc64', 'goriscv64'];
+const IGNORE_VARIANT_KEYS: VariantKey[] = [
+  'goamd64',
+  'go386',
+  'goarm',
+  'goarm64',
+  'gomips',
+  'goppc64',
+  'goriscv64',
+];
 
 /** This action's target for a goreleaser combination; a Go-default variant is left off (linux/amd64, not /v1). */
 function toTarget(c: Combination): Target {
@@ -82,7 +99,9 @@ function toTarget(c: Combination): Target {
   try {
     return parseTarget(spec);
   } catch (error) {
-    throw new ConfigError(`builds[0] target ${targetString(c)} cannot be built by gin-release: ${(error as Error).message}`);
+    throw new ConfigError(
+      `builds[0] target ${targetString(c)} cannot be built by gin-release: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -98,9 +117,13 @@ function fromTargetString(text: string): Combination {
 export function goreleaserTargets(build: GoreleaserBuild): Target[] {
   let combinations: Combination[];
   if (build.targets.length > 0) {
-    const names = build.targets.flatMap((t) => (t === 'go_first_class' || t === 'go_118_first_class' ? FIRST_CLASS : [t]));
+    const names = build.targets.flatMap((t) =>
+      t === 'go_first_class' || t === 'go_118_first_class' ? FIRST_CLASS : [t],
+    );
     const seen = new Set<string>();
-    combinations = names.map(fromTargetString).filter((c) => !seen.has(targetString(c)) && seen.add(targetString(c)));
+    combinations = names
+      .map(fromTargetString)
+      .filter((c) => !seen.has(targetString(c)) && seen.add(targetString(c)));
   } else {
     const goos = build.goos.length > 0 ? build.goos : ['linux', 'darwin', 'windows'];
     const goarch = build.goarch.length > 0 ? build.goarch : ['amd64', 'arm64', '386'];
@@ -108,19 +131,30 @@ export function goreleaserTargets(build: GoreleaserBuild): Target[] {
     for (const os of goos) {
       for (const arch of goarch) {
         const key = VARIANT_KEY[arch];
-        const variants = key ? (build[key].length > 0 ? build[key] : [GORELEASER_DEFAULT_VARIANT[arch]!]) : [''];
+        const variants = key
+          ? build[key].length > 0
+            ? build[key]
+            : [GORELEASER_DEFAULT_VARIANT[arch]!]
+          : [''];
         for (const variant of variants) combinations.push({ goos: os, goarch: arch, variant });
       }
     }
-    combinations = combinations.filter((c) => VALID_PAIRS.has(`${c.goos}/${c.goarch}`) && !ignored(build.ignore, c));
+    combinations = combinations.filter(
+      (c) => VALID_PAIRS.has(`${c.goos}/${c.goarch}`) && !ignored(build.ignore, c),
+    );
   }
-  if (combinations.length === 0) throw new ConfigError('builds[0] builds no target (every combination is ignored or invalid)');
+  if (combinations.length === 0)
+    throw new ConfigError('builds[0] builds no target (every combination is ignored or invalid)');
   return combinations.map(toTarget);
 }
 
 /** The template fields goreleaser gives an artifact of this target (.Os .Arch .Amd64 .I386 .Arm ... .Target). */
 export function targetFields(target: Target): Record<string, string> {
-  const variant = target.variant ? (target.goarch === 'arm' ? target.variant.slice(1) : target.variant) : (GO_DEFAULT_VARIANT[target.goarch] ?? '');
+  const variant = target.variant
+    ? target.goarch === 'arm'
+      ? target.variant.slice(1)
+      : target.variant
+    : (GO_DEFAULT_VARIANT[target.goarch] ?? '');
   const field = (arches: string[]): string => (arches.includes(target.goarch) ? variant : '');
   return {
     Os: target.goos,

@@ -38,27 +38,30 @@ type Token =
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*/;
 
 function unescapeGoString(body: string): string {
-  return body.replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|[0-7]{3}|.)/g, (_all, esc: string) => {
-    const simple: Record<string, string> = {
-      n: '\n',
-      t: '\t',
-      r: '\r',
-      a: '\x07',
-      b: '\b',
-      f: '\f',
-      v: '\v',
-      '\\': '\\',
-      '"': '"',
-      "'": "'",
-    };
-    if (esc.length === 1) {
-      const value = simple[esc];
-      if (value === undefined) throw new TemplateError(`unknown escape sequence \\${esc}`);
-      return value;
-    }
-    if (/^[0-7]{3}$/.test(esc)) return String.fromCharCode(parseInt(esc, 8));
-    return String.fromCodePoint(parseInt(esc.slice(1), 16));
-  });
+  return body.replace(
+    /\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|[0-7]{3}|.)/g,
+    (_all, esc: string) => {
+      const simple: Record<string, string> = {
+        n: '\n',
+        t: '\t',
+        r: '\r',
+        a: '\x07',
+        b: '\b',
+        f: '\f',
+        v: '\v',
+        '\\': '\\',
+        '"': '"',
+        "'": "'",
+      };
+      if (esc.length === 1) {
+        const value = simple[esc];
+        if (value === undefined) throw new TemplateError(`unknown escape sequence \\${esc}`);
+        return value;
+      }
+      if (/^[0-7]{3}$/.test(esc)) return String.fromCharCode(parseInt(esc, 8));
+      return String.fromCodePoint(parseInt(esc.slice(1), 16));
+    },
+  );
 }
 
 /** `.A.B` as ['A', 'B']; text starts at the first dot. */
@@ -122,10 +125,16 @@ function lexAction(text: string): Token[] {
       tokens.push({ kind: 'literal', value: unescapeGoString(match[1]!).codePointAt(0)! });
       i += match[0].length;
     } else if (/[-+0-9]/.test(ch)) {
-      const match = /^[-+]?(0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?)/.exec(rest);
+      const match =
+        /^[-+]?(0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?)/.exec(
+          rest,
+        );
       if (!match) throw new TemplateError(`bad number syntax: ${rest.slice(0, 10)}`);
       const literal = match[0].replace(/_/g, '');
-      tokens.push({ kind: 'literal', value: /^[-+]?0[xXbBoO]/.test(literal) ? Number(literal.replace(/^\+/, '')) : Number(literal) });
+      tokens.push({
+        kind: 'literal',
+        value: /^[-+]?0[xXbBoO]/.test(literal) ? Number(literal.replace(/^\+/, '')) : Number(literal),
+      });
       i += match[0].length;
     } else {
       const name = IDENT.exec(rest)?.[0];
@@ -261,7 +270,8 @@ function parsePipeline(stream: TokenStream, functions: ReadonlySet<string>, inPa
       continue;
     }
     if (token.kind === 'field') operands.push({ kind: 'field', chain: token.chain });
-    else if (token.kind === 'variable') operands.push({ kind: 'variable', name: token.name, chain: token.chain });
+    else if (token.kind === 'variable')
+      operands.push({ kind: 'variable', name: token.name, chain: token.chain });
     else if (token.kind === 'literal') operands.push({ kind: 'literal', value: token.value });
     else if (token.kind === 'identifier') {
       if (!functions.has(token.name)) throw new TemplateError(`function "${token.name}" not defined`);
@@ -281,7 +291,18 @@ function parsePipeline(stream: TokenStream, functions: ReadonlySet<string>, inPa
   return pipeline;
 }
 
-const KEYWORDS = new Set(['if', 'else', 'end', 'with', 'range', 'define', 'template', 'block', 'break', 'continue']);
+const KEYWORDS = new Set([
+  'if',
+  'else',
+  'end',
+  'with',
+  'range',
+  'define',
+  'template',
+  'block',
+  'break',
+  'continue',
+]);
 
 /** Parses a template; every function named in it must be in `functions` (as Go checks at parse time). */
 export function parseTemplate(template: string, functions: ReadonlySet<string>): Node[] {
@@ -309,7 +330,12 @@ export function parseTemplate(template: string, functions: ReadonlySet<string>):
     }
     const stream = new TokenStream(tokens.slice(1));
     if (keyword === 'if' || keyword === 'with') {
-      const node: Frame['node'] = { kind: keyword, pipeline: parsePipeline(stream, functions, false), then: [], otherwise: [] };
+      const node: Frame['node'] = {
+        kind: keyword,
+        pipeline: parsePipeline(stream, functions, false),
+        then: [],
+        otherwise: [],
+      };
       current().push(node);
       stack.push({ node, inElse: false, chained: 0 });
     } else if (keyword === 'else') {
@@ -317,7 +343,10 @@ export function parseTemplate(template: string, functions: ReadonlySet<string>):
       if (!top || top.inElse) throw new TemplateError('unexpected {{else}}');
       top.inElse = true;
       const chainedKeyword = stream.peek();
-      if (chainedKeyword?.kind === 'identifier' && (chainedKeyword.name === 'if' || chainedKeyword.name === 'with')) {
+      if (
+        chainedKeyword?.kind === 'identifier' &&
+        (chainedKeyword.name === 'if' || chainedKeyword.name === 'with')
+      ) {
         // `else if` is an if nested in the else branch that the same {{end}} closes.
         stream.next();
         const node: Frame['node'] = {
@@ -340,6 +369,7 @@ export function parseTemplate(template: string, functions: ReadonlySet<string>):
       throw new TemplateError(`{{${keyword}}} is not supported in names`);
     }
   }
-  if (stack.length > 0) throw new TemplateError(`unexpected EOF: {{${stack[stack.length - 1]!.node.kind}}} has no {{end}}`);
+  if (stack.length > 0)
+    throw new TemplateError(`unexpected EOF: {{${stack[stack.length - 1]!.node.kind}}} has no {{end}}`);
   return root;
 }

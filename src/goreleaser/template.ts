@@ -2,7 +2,14 @@
 // goreleaser v2 does, for the names of binaries, archives and the checksums file. Functions that read files or the
 // clock at build time are refused or pinned (see FUNCTIONS); everything else follows Go's semantics. Pure.
 import { formatGoTime } from './gotime.js';
-import { parseTemplate, TemplateError, type Command, type Node, type Operand, type Pipeline } from './template-parse.js';
+import {
+  parseTemplate,
+  TemplateError,
+  type Command,
+  type Node,
+  type Operand,
+  type Pipeline,
+} from './template-parse.js';
 
 export { TemplateError };
 
@@ -58,7 +65,8 @@ function str(name: string, value: Value | undefined, position: number): string {
 }
 
 function arity(name: string, args: Value[], want: number): void {
-  if (args.length !== want) throw new TemplateError(`wrong number of args for ${name}: want ${want} got ${args.length}`);
+  if (args.length !== want)
+    throw new TemplateError(`wrong number of args for ${name}: want ${want} got ${args.length}`);
 }
 
 function strings(name: string, want: number, fn: (...values: string[]) => Value): Fn {
@@ -71,9 +79,12 @@ function strings(name: string, want: number, fn: (...values: string[]) => Value)
 function compareBasic(name: string, a: Value, b: Value): number {
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (typeof a === 'boolean' && typeof b === 'boolean' && (name === 'eq' || name === 'ne')) return a === b ? 0 : 1;
+  if (typeof a === 'boolean' && typeof b === 'boolean' && (name === 'eq' || name === 'ne'))
+    return a === b ? 0 : 1;
   if (a === null && b === null && (name === 'eq' || name === 'ne')) return 0;
-  throw new TemplateError(`error calling ${name}: incompatible types for comparison (${typeName(a)} and ${typeName(b)})`);
+  throw new TemplateError(
+    `error calling ${name}: incompatible types for comparison (${typeName(a)} and ${typeName(b)})`,
+  );
 }
 
 /** Go's filepath.Clean for slash paths. */
@@ -95,7 +106,9 @@ function increment(which: 'major' | 'minor' | 'patch'): Fn {
   return (args) => {
     arity(`inc${which}`, args, 1);
     const version = str(`inc${which}`, args[0], 1);
-    const match = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$/.exec(version);
+    const match = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$/.exec(
+      version,
+    );
     if (!match) throw new TemplateError(`error calling inc${which}: Invalid Semantic Version: ${version}`);
     let [major, minor, patch] = [Number(match[1]), Number(match[2] ?? 0), Number(match[3] ?? 0)];
     const hasExtra = match[4] !== undefined || match[5] !== undefined;
@@ -144,53 +157,69 @@ export function titleCase(text: string): string {
 /** Go's fmt verbs as printf uses them in names: %s %v %d %q %x %X %t %c %f and %%, with flags and width. */
 export function sprintf(format: string, args: Value[]): string {
   let next = 0;
-  return format.replace(/%([-+ #0]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])/g, (_all, flags: string, width?: string, precision?: string, verb?: string) => {
-    if (verb === '%') return '%';
-    if (next >= args.length) return `%!${verb}(MISSING)`;
-    const value = args[next++]!;
-    let text: string;
-    switch (verb) {
-      case 'v':
-      case 's':
-        text = formatValue(value);
-        if (precision !== undefined && typeof value === 'string') text = text.slice(0, Number(precision));
-        break;
-      case 'q':
-        text = JSON.stringify(formatValue(value));
-        break;
-      case 'd':
-        if (typeof value !== 'number') return `%!d(${typeName(value)}=${formatValue(value)})`;
-        text = String(Math.trunc(value));
-        break;
-      case 'x':
-      case 'X':
-        text =
-          typeof value === 'number'
-            ? Math.trunc(value).toString(16)
-            : Buffer.from(formatValue(value), 'utf8').toString('hex');
-        if (verb === 'X') text = text.toUpperCase();
-        break;
-      case 'f':
-        if (typeof value !== 'number') return `%!f(${typeName(value)}=${formatValue(value)})`;
-        text = value.toFixed(precision === undefined ? 6 : Number(precision));
-        break;
-      case 't':
-        text = typeof value === 'boolean' ? String(value) : `%!t(${typeName(value)}=${formatValue(value)})`;
-        break;
-      case 'c':
-        text = typeof value === 'number' ? String.fromCodePoint(value) : `%!c(${typeName(value)}=${formatValue(value)})`;
-        break;
-      default:
-        return `%!${verb}(${typeName(value)}=${formatValue(value)})`;
-    }
-    if (width !== undefined && text.length < Number(width)) {
-      const pad = Number(width) - text.length;
-      if (flags.includes('-')) text += ' '.repeat(pad);
-      else if (flags.includes('0') && /[dxXf]/.test(verb!)) text = text.replace(/^(-?)/, `$1${'0'.repeat(pad)}`);
-      else text = ' '.repeat(pad) + text;
-    }
-    return text;
-  }) + (next < args.length ? `%!(EXTRA ${args.slice(next).map((v) => `${typeName(v)}=${formatValue(v)}`).join(', ')})` : '');
+  return (
+    format.replace(
+      /%([-+ #0]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])/g,
+      (_all, flags: string, width?: string, precision?: string, verb?: string) => {
+        if (verb === '%') return '%';
+        if (next >= args.length) return `%!${verb}(MISSING)`;
+        const value = args[next++]!;
+        let text: string;
+        switch (verb) {
+          case 'v':
+          case 's':
+            text = formatValue(value);
+            if (precision !== undefined && typeof value === 'string') text = text.slice(0, Number(precision));
+            break;
+          case 'q':
+            text = JSON.stringify(formatValue(value));
+            break;
+          case 'd':
+            if (typeof value !== 'number') return `%!d(${typeName(value)}=${formatValue(value)})`;
+            text = String(Math.trunc(value));
+            break;
+          case 'x':
+          case 'X':
+            text =
+              typeof value === 'number'
+                ? Math.trunc(value).toString(16)
+                : Buffer.from(formatValue(value), 'utf8').toString('hex');
+            if (verb === 'X') text = text.toUpperCase();
+            break;
+          case 'f':
+            if (typeof value !== 'number') return `%!f(${typeName(value)}=${formatValue(value)})`;
+            text = value.toFixed(precision === undefined ? 6 : Number(precision));
+            break;
+          case 't':
+            text =
+              typeof value === 'boolean' ? String(value) : `%!t(${typeName(value)}=${formatValue(value)})`;
+            break;
+          case 'c':
+            text =
+              typeof value === 'number'
+                ? String.fromCodePoint(value)
+                : `%!c(${typeName(value)}=${formatValue(value)})`;
+            break;
+          default:
+            return `%!${verb}(${typeName(value)}=${formatValue(value)})`;
+        }
+        if (width !== undefined && text.length < Number(width)) {
+          const pad = Number(width) - text.length;
+          if (flags.includes('-')) text += ' '.repeat(pad);
+          else if (flags.includes('0') && /[dxXf]/.test(verb!))
+            text = text.replace(/^(-?)/, `$1${'0'.repeat(pad)}`);
+          else text = ' '.repeat(pad) + text;
+        }
+        return text;
+      },
+    ) +
+    (next < args.length
+      ? `%!(EXTRA ${args
+          .slice(next)
+          .map((v) => `${typeName(v)}=${formatValue(v)}`)
+          .join(', ')})`
+      : '')
+  );
 }
 
 function goSprint(args: Value[]): string {
@@ -261,8 +290,12 @@ const FUNCTIONS: Record<string, Fn> = {
   tolower: strings('tolower', 1, (s) => s.toLowerCase()),
   toupper: strings('toupper', 1, (s) => s.toUpperCase()),
   trim: strings('trim', 1, (s) => s.trim()),
-  trimprefix: strings('trimprefix', 2, (s, prefix) => (prefix !== '' && s.startsWith(prefix) ? s.slice(prefix.length) : s)),
-  trimsuffix: strings('trimsuffix', 2, (s, suffix) => (suffix !== '' && s.endsWith(suffix) ? s.slice(0, -suffix.length) : s)),
+  trimprefix: strings('trimprefix', 2, (s, prefix) =>
+    prefix !== '' && s.startsWith(prefix) ? s.slice(prefix.length) : s,
+  ),
+  trimsuffix: strings('trimsuffix', 2, (s, suffix) =>
+    suffix !== '' && s.endsWith(suffix) ? s.slice(0, -suffix.length) : s,
+  ),
   title: strings('title', 1, titleCase),
   dir: strings('dir', 1, (p) => cleanPath(p.slice(0, p.lastIndexOf('/') + 1))),
   base: strings('base', 1, (p) => {
@@ -293,7 +326,8 @@ const FUNCTIONS: Record<string, Fn> = {
     return value !== undefined && value !== '';
   },
   map: (args) => {
-    if (args.length % 2 !== 0) throw new TemplateError(`error calling map: map expects even number of arguments, got ${args.length}`);
+    if (args.length % 2 !== 0)
+      throw new TemplateError(`error calling map: map expects even number of arguments, got ${args.length}`);
     const out: ValueMap = {};
     for (let i = 0; i < args.length; i += 2) out[str('map', args[i], i + 1)] = str('map', args[i + 1], i + 2);
     return out;
@@ -302,14 +336,17 @@ const FUNCTIONS: Record<string, Fn> = {
     arity('indexOrDefault', args, 3);
     const map = args[0];
     if (map === null || typeof map !== 'object' || Array.isArray(map))
-      throw new TemplateError('error calling indexOrDefault: wrong type for value; expected map[string]string');
+      throw new TemplateError(
+        'error calling indexOrDefault: wrong type for value; expected map[string]string',
+      );
     return map[str('indexOrDefault', args[1], 2)] ?? str('indexOrDefault', args[2], 3);
   },
   list: (args) => args.map((value, i) => str('list', value, i + 1)),
   englishJoin: (args) => {
     arity('englishJoin', args, 1);
     const items = args[0];
-    if (!Array.isArray(items)) throw new TemplateError('error calling englishJoin: wrong type for value; expected []string');
+    if (!Array.isArray(items))
+      throw new TemplateError('error calling englishJoin: wrong type for value; expected []string');
     const kept = items.map((v, i) => str('englishJoin', v, i + 1)).filter((s) => s.trim() !== '');
     if (kept.length <= 1) return kept.join('');
     return `${kept.slice(0, -1).join(', ')}${kept.length > 2 ? ',' : ''} and ${kept[kept.length - 1]}`;
@@ -323,13 +360,28 @@ const REFUSED: Record<string, string> = {
   js: 'JavaScript escaping',
   urlquery: 'query escaping',
   call: 'calling Go functions',
-  abs: 'the builder machine\'s absolute paths',
+  abs: "the builder machine's absolute paths",
   readFile: 'reading files',
   mustReadFile: 'reading files',
   filter: 'POSIX regular expressions',
   reverseFilter: 'POSIX regular expressions',
 };
-for (const sum of ['blake2b', 'blake2s', 'blake3', 'crc32', 'md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512', 'sha3_224', 'sha3_256', 'sha3_384', 'sha3_512'])
+for (const sum of [
+  'blake2b',
+  'blake2s',
+  'blake3',
+  'crc32',
+  'md5',
+  'sha1',
+  'sha224',
+  'sha256',
+  'sha384',
+  'sha512',
+  'sha3_224',
+  'sha3_256',
+  'sha3_384',
+  'sha3_512',
+])
   REFUSED[sum] = 'hashing files';
 
 const KNOWN = new Set([...Object.keys(FUNCTIONS), ...Object.keys(REFUSED), 'and', 'or']);
@@ -402,8 +454,12 @@ class Evaluator {
 
   call(name: string, operands: Operand[], dot: Value, piped?: Value): Value {
     if (name === 'and' || name === 'or') {
-      const all = [...operands.map((o) => () => this.operand(o, dot)), ...(piped === undefined ? [] : [() => piped])];
-      if (all.length === 0) throw new TemplateError(`wrong number of args for ${name}: want at least 1 got 0`);
+      const all = [
+        ...operands.map((o) => () => this.operand(o, dot)),
+        ...(piped === undefined ? [] : [() => piped]),
+      ];
+      if (all.length === 0)
+        throw new TemplateError(`wrong number of args for ${name}: want at least 1 got 0`);
       let value: Value = null;
       for (const get of all) {
         value = get();
@@ -412,7 +468,8 @@ class Evaluator {
       return value;
     }
     const refused = REFUSED[name];
-    if (refused !== undefined) throw new TemplateError(`function "${name}" (${refused}) is not supported by gin-release`);
+    if (refused !== undefined)
+      throw new TemplateError(`function "${name}" (${refused}) is not supported by gin-release`);
     const args = operands.map((o) => this.operand(o, dot));
     if (piped !== undefined) args.push(piped);
     return FUNCTIONS[name]!(args, this.context);
@@ -422,7 +479,9 @@ class Evaluator {
     const [first, ...rest] = command.operands;
     if (first!.kind === 'function') return this.call(first!.name, rest, dot, piped);
     if (rest.length > 0 || piped !== undefined) {
-      throw new TemplateError(`can't give argument to non-function ${first!.kind === 'literal' ? formatValue(first!.value) : 'value'}`);
+      throw new TemplateError(
+        `can't give argument to non-function ${first!.kind === 'literal' ? formatValue(first!.value) : 'value'}`,
+      );
     }
     if (first!.kind === 'literal' && first!.value === null) throw new TemplateError('nil is not a command');
     return this.operand(first!, dot);

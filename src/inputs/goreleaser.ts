@@ -79,6 +79,10 @@ export function readGoreleaserInputs(workingDirectory: string): GoreleaserInputs
     return { goreleaserConfig: { file, config: parseGoreleaserConfig(text), explicit: explicitInputs() } };
   } catch (error) {
     const message = error instanceof ConfigError ? error.message : (error as Error).message;
-    throw new InputError('goreleaser-config', file, `It is not a goreleaser configuration this action can read: ${message}`);
+    throw new InputError(
+      'goreleaser-config',
+      file,
+      `It is not a goreleaser configuration this action can read: ${message}`,
+    );
   }
 }

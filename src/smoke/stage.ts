@@ -105,7 +105,9 @@ export async function runSmokeStage(
     if (result.status !== 'failed') continue;
     const target = targets.get(id);
     const hint = target ? hintFor(target) : '';
-    core.error(`${formatSmokeFailure(id, result)}${hint ? `\n${hint}` : ''}`, { title: `Smoke test failed: ${id}` });
+    core.error(`${formatSmokeFailure(id, result)}${hint ? `\n${hint}` : ''}`, {
+      title: `Smoke test failed: ${id}`,
+    });
     problems.push(`${id}: ${result.reason}${hint ? `\n${hint}` : ''}`);
   }
   return { results, problems };

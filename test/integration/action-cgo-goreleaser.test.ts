@@ -40,7 +40,8 @@ interface Artifact {
   smoke?: { status: string };
   archive?: { path: string };
 }
-const artifacts = (result: ActionRun): Artifact[] => JSON.parse(result.outputs.get('artifacts') ?? '[]') as Artifact[];
+const artifacts = (result: ActionRun): Artifact[] =>
+  JSON.parse(result.outputs.get('artifacts') ?? '[]') as Artifact[];
 
 const FINDING =
   'example.com/cgodep needs cgo; with cgo: false its cgo files (cgo.go) are left out, so it builds only what it has without cgo, often a stub that fails at run time; use a pure-Go alternative or cgo: true';
@@ -51,7 +52,9 @@ describe('cgo-audit', () => {
   test('warn (default): names the package, builds, records it, and adds the hint to the smoke failure', async () => {
     const result = await run('cgo-app', { targets: 'linux/amd64, windows/amd64' });
     expect(result.exitCode).toBe(1);
-    expect(result.warnings()).toContainEqual(expect.stringContaining(`- ${FINDING}\nThe build goes on (cgo-audit: warn)`));
+    expect(result.warnings()).toContainEqual(
+      expect.stringContaining(`- ${FINDING}\nThe build goes on (cgo-audit: warn)`),
+    );
     expect(artifacts(result).map((a) => [a.target, a.cgoPackages])).toEqual([
       ['linux/amd64', ['example.com/cgodep']],
       ['windows/amd64', ['example.com/cgodep']],
@@ -68,7 +71,9 @@ describe('cgo-audit', () => {
     expect(result.exitCode).toBe(1);
     expect(result.errors()[0]).toContain(`- ${FINDING}\nNothing was built (cgo-audit: error)`);
     expect(result.log).not.toMatch(/^Built /m);
-    expect(result.summary).toContain('cgo audit: example.com/cgodep need cgo, and cgo is off (cgo-audit: error)');
+    expect(result.summary).toContain(
+      'cgo audit: example.com/cgodep need cgo, and cgo is off (cgo-audit: error)',
+    );
   });
 
   test('off: no audit, no hint, no cgoPackages', async () => {
@@ -95,7 +100,9 @@ describe('cgo-audit', () => {
   test('a module without cgo packages passes the audit quietly', async () => {
     const result = await run('smoke/good', { targets: 'linux/amd64', 'smoke-test': 'false' });
     expect(result.exitCode, result.log).toBe(0);
-    expect(result.log).toContain('cgo audit: no package in the build of . has cgo files; cgo: false loses nothing.');
+    expect(result.log).toContain(
+      'cgo audit: no package in the build of . has cgo files; cgo: false loses nothing.',
+    );
     expect(artifacts(result)[0]!.cgoPackages).toEqual([]);
   });
 });
@@ -105,7 +112,10 @@ describe('goreleaser-config', () => {
     const workspace = workspaceFrom(path.join(FIXTURES, 'goreleaser/shiori'));
     prepareRepository(workspace, 'v1.8.0', 'https://github.com/go-shiori/shiori.git');
     const reference = runGoreleaser(workspace, 'dist');
-    const expected = reference.artifacts.filter((a) => a.type === 'Archive').map((a) => a.name).sort();
+    const expected = reference.artifacts
+      .filter((a) => a.type === 'Archive')
+      .map((a) => a.name)
+      .sort();
     fs.rmSync(path.join(workspace, 'dist'), { recursive: true, force: true });
 
     const result = await run(
@@ -148,7 +158,9 @@ describe('goreleaser-config', () => {
     ]);
     expect(path.basename(result.outputs.get('checksums-file')!)).toBe('SHA256SUMS');
     const warning = result.warnings().find((w) => w.startsWith('goreleaser-config'));
-    expect(warning).toContain('builds[0].goos/goarch/goarm/goamd64/targets/ignore (the targets input is set)');
+    expect(warning).toContain(
+      'builds[0].goos/goarch/goarm/goamd64/targets/ignore (the targets input is set)',
+    );
     expect(warning).toContain('checksum.name_template (the checksums-file input is set)');
   });
 

@@ -12,7 +12,13 @@ import { getInputs } from '../../src/inputs.js';
 import { archiveExtension } from '../../src/package/archive.js';
 import { planRelease, type PlanFacts, type ReleasePlan } from '../../src/plan.js';
 import { workspaceFrom } from '../support/action-run.js';
-import { GORELEASER_VERSION, goreleaserVersion, prepareRepository, runGoreleaser, type GoreleaserRun } from '../support/goreleaser/run.js';
+import {
+  GORELEASER_VERSION,
+  goreleaserVersion,
+  prepareRepository,
+  runGoreleaser,
+  type GoreleaserRun,
+} from '../support/goreleaser/run.js';
 import { setInputs } from '../support/inputs.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/goreleaser');
@@ -23,7 +29,9 @@ afterAll(() => {
 
 const installed = goreleaserVersion();
 if (installed !== GORELEASER_VERSION) {
-  throw new Error(`goreleaser ${GORELEASER_VERSION} is needed (found "${installed}"): run scripts/goreleaser/install.sh`);
+  throw new Error(
+    `goreleaser ${GORELEASER_VERSION} is needed (found "${installed}"): run scripts/goreleaser/install.sh`,
+  );
 }
 
 function distList(): string[] {
@@ -65,12 +73,16 @@ function ourPlan(workspace: string, run: GoreleaserRun, inputs: Record<string, s
 function goreleaserNames(run: GoreleaserRun, dist: string) {
   const byTarget = (type: string) =>
     Object.fromEntries(
-      run.artifacts.filter((a) => a.type === type && a.goos).map((a) => [(a as { target?: string }).target!, a]),
+      run.artifacts
+        .filter((a) => a.type === type && a.goos)
+        .map((a) => [(a as { target?: string }).target!, a]),
     );
   return {
     archives: Object.fromEntries(Object.entries(byTarget('Archive')).map(([t, a]) => [t, a.name])),
     binaries: Object.fromEntries(Object.entries(byTarget('Binary')).map(([t, a]) => [t, a.name])),
-    binaryPaths: Object.fromEntries(Object.entries(byTarget('Binary')).map(([t, a]) => [t, path.relative(dist, a.path)])),
+    binaryPaths: Object.fromEntries(
+      Object.entries(byTarget('Binary')).map(([t, a]) => [t, path.relative(dist, a.path)]),
+    ),
     checksums: run.artifacts.filter((a) => a.type === 'Checksum').map((a) => a.name),
   };
 }
@@ -85,7 +97,9 @@ function ourNames(plan: ReleasePlan) {
         .map((a) => [id(a.target), path.basename(a.outputPath) + archiveExtension(a.format)]),
     ),
     binaries: Object.fromEntries(plan.build.builds.map((b) => [id(b.target), path.basename(b.output)])),
-    binaryPaths: Object.fromEntries(plan.build.builds.map((b) => [id(b.target), path.relative(plan.outputDir, b.output)])),
+    binaryPaths: Object.fromEntries(
+      plan.build.builds.map((b) => [id(b.target), path.relative(plan.outputDir, b.output)]),
+    ),
     checksums: [plan.package.checksumsFile],
   };
 }
@@ -130,7 +144,15 @@ const CASES: Case[] = [
     env: { TAG: 'v2.10.2' },
     untracked: { 'vendor/modules.txt': '# no vendored modules\n' },
     ownLdflags: true,
-    unapplied: ['signs', 'sboms', 'source', 'nfpms', 'builds[0].dir', 'archives[1] (meta archive)', 'checksum.algorithm (sha512: the checksums file holds SHA-256)'],
+    unapplied: [
+      'signs',
+      'sboms',
+      'source',
+      'nfpms',
+      'builds[0].dir',
+      'archives[1] (meta archive)',
+      'checksum.algorithm (sha512: the checksums file holds SHA-256)',
+    ],
   },
   {
     fixture: 'pocketbase',
@@ -178,13 +200,20 @@ describe.each(CASES)('goreleaser-config with $fixture’s .goreleaser file', (c)
       flags: [...new Set(b.args.filter((a) => /^-(trimpath|mod=)/.test(a)))].sort(),
       ldflags: flagValue(b.args, '-ldflags') ?? '',
     }));
-    const sort = <T extends { target: string }>(list: T[]) => [...list].sort((a, b) => a.target.localeCompare(b.target) || JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    const sort = <T extends { target: string }>(list: T[]) =>
+      [...list].sort(
+        (a, b) => a.target.localeCompare(b.target) || JSON.stringify(a).localeCompare(JSON.stringify(b)),
+      );
     expect(sort(ours).map(({ ldflags: _l, ...rest }) => rest)).toEqual(
-      sort(theirs).map(({ ldflags: _l, ...rest }) => ({ ...rest, flags: [...new Set(['-trimpath', ...rest.flags])].sort() })),
+      sort(theirs).map(({ ldflags: _l, ...rest }) => ({
+        ...rest,
+        flags: [...new Set(['-trimpath', ...rest.flags])].sort(),
+      })),
     );
     // Our -ldflags are the version stamps followed by the file's own, rendered the same way.
     if (c.ownLdflags) {
-      for (const [i, build] of sort(ours).entries()) expect(build.ldflags).toMatch(new RegExp(`${escape(sort(theirs)[i]!.ldflags)}$`));
+      for (const [i, build] of sort(ours).entries())
+        expect(build.ldflags).toMatch(new RegExp(`${escape(sort(theirs)[i]!.ldflags)}$`));
     }
   });
 

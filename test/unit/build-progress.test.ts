@@ -5,15 +5,38 @@ import { BuildProgress, buildStartLine, cacheStatus, heartbeatLine } from '../..
 
 describe('lines', () => {
   test.each<[string[], number, string, string]>([
-    [['linux/amd64', 'linux/arm64', 'windows/amd64'], 2, cacheStatus('off'), 'Building 3 target(s), 2 at a time, cold: cache: false: linux/amd64, linux/arm64, windows/amd64'],
-    [['linux/amd64'], 8, cacheStatus('exact'), 'Building 1 target(s), 1 at a time, Go caches restored (exact key): linux/amd64'],
-    [['a/b', 'c/d'], 2, cacheStatus('miss'), 'Building 2 target(s), 2 at a time, cold: no Go cache saved yet for this key: a/b, c/d'],
+    [
+      ['linux/amd64', 'linux/arm64', 'windows/amd64'],
+      2,
+      cacheStatus('off'),
+      'Building 3 target(s), 2 at a time, cold: cache: false: linux/amd64, linux/arm64, windows/amd64',
+    ],
+    [
+      ['linux/amd64'],
+      8,
+      cacheStatus('exact'),
+      'Building 1 target(s), 1 at a time, Go caches restored (exact key): linux/amd64',
+    ],
+    [
+      ['a/b', 'c/d'],
+      2,
+      cacheStatus('miss'),
+      'Building 2 target(s), 2 at a time, cold: no Go cache saved yet for this key: a/b, c/d',
+    ],
   ])('%j at %d', (targets, parallelism, cache, line) => {
     expect(buildStartLine(targets, parallelism, cache)).toBe(line);
   });
 
   test.each<[Array<{ id: string; ms: number }>, number, number, string]>([
-    [[{ id: 'linux/amd64', ms: 30_000 }, { id: 'linux/arm64', ms: 29_500 }], 0, 6, 'Still building linux/amd64 (30.0 s), linux/arm64 (29.5 s); 0 of 6 done, 4 waiting.'],
+    [
+      [
+        { id: 'linux/amd64', ms: 30_000 },
+        { id: 'linux/arm64', ms: 29_500 },
+      ],
+      0,
+      6,
+      'Still building linux/amd64 (30.0 s), linux/arm64 (29.5 s); 0 of 6 done, 4 waiting.',
+    ],
     [[{ id: 'darwin/arm64', ms: 95_000 }], 5, 6, 'Still building darwin/arm64 (1 min 35 s); 5 of 6 done.'],
   ])('%j', (running, finished, total, line) => {
     expect(heartbeatLine(running, finished, total)).toBe(line);
@@ -22,14 +45,20 @@ describe('lines', () => {
 
 /** Resolves once `lines` holds `count` entries, polling every 5 ms for at most 2 s. */
 async function waitForLines(lines: string[], count: number): Promise<void> {
-  for (let i = 0; i < 400 && lines.length < count; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  for (let i = 0; i < 400 && lines.length < count; i++)
+    await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 describe('BuildProgress', () => {
   test('beats while a build runs, names it with its time, and is silent after stop', async () => {
     const lines: string[] = [];
     let clock = 0;
-    const progress = new BuildProgress(2, (line) => lines.push(line), 10, () => clock);
+    const progress = new BuildProgress(
+      2,
+      (line) => lines.push(line),
+      10,
+      () => clock,
+    );
     progress.started('linux/amd64');
     clock = 30_000;
     await waitForLines(lines, 2);

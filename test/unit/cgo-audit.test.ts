@@ -18,10 +18,21 @@ import {
 
 const build = (id: string): BuildPlan => {
   const target = parseTarget(id);
-  return { target, output: `/out/${id}`, args: [], env: { CGO_ENABLED: '0', GOOS: target.goos, GOARCH: target.goarch } };
+  return {
+    target,
+    output: `/out/${id}`,
+    args: [],
+    env: { CGO_ENABLED: '0', GOOS: target.goos, GOARCH: target.goarch },
+  };
 };
 const BUILDS = ['linux/amd64', 'linux/arm64', 'darwin/arm64', 'windows/amd64'].map(build);
-const base = { cgoAudit: 'warn' as const, cgo: false, workingDirectory: '/w', main: './cmd/api', buildTags: ['netgo'] };
+const base = {
+  cgoAudit: 'warn' as const,
+  cgo: false,
+  workingDirectory: '/w',
+  main: './cmd/api',
+  buildTags: ['netgo'],
+};
 
 describe('planCgoAudit', () => {
   test('off plans nothing', () => {
@@ -50,15 +61,33 @@ describe('planCgoAudit', () => {
   });
 });
 
-const sqlite: CgoPackage = { importPath: 'github.com/mattn/go-sqlite3', module: 'github.com/mattn/go-sqlite3', mainModule: false, cgoFiles: ['backup.go', 'sqlite3.go'], goos: ['linux', 'darwin', 'windows'] };
+const sqlite: CgoPackage = {
+  importPath: 'github.com/mattn/go-sqlite3',
+  module: 'github.com/mattn/go-sqlite3',
+  mainModule: false,
+  cgoFiles: ['backup.go', 'sqlite3.go'],
+  goos: ['linux', 'darwin', 'windows'],
+};
 
 describe('go list lines', () => {
   test('parsed per GOOS and merged by import path', () => {
-    const linux = parseCgoList('github.com/mattn/go-sqlite3\tgithub.com/mattn/go-sqlite3\tfalse\tbackup.go,sqlite3.go\nexample.com/app/native\texample.com/app\ttrue\tnative.go\n', 'linux');
-    const darwin = parseCgoList('github.com/mattn/go-sqlite3\tgithub.com/mattn/go-sqlite3\tfalse\tbackup.go,sqlite3.go\n', 'darwin');
+    const linux = parseCgoList(
+      'github.com/mattn/go-sqlite3\tgithub.com/mattn/go-sqlite3\tfalse\tbackup.go,sqlite3.go\nexample.com/app/native\texample.com/app\ttrue\tnative.go\n',
+      'linux',
+    );
+    const darwin = parseCgoList(
+      'github.com/mattn/go-sqlite3\tgithub.com/mattn/go-sqlite3\tfalse\tbackup.go,sqlite3.go\n',
+      'darwin',
+    );
     expect(mergeCgoPackages([linux, darwin])).toEqual([
       { ...sqlite, goos: ['linux', 'darwin'] },
-      { importPath: 'example.com/app/native', module: 'example.com/app', mainModule: true, cgoFiles: ['native.go'], goos: ['linux'] },
+      {
+        importPath: 'example.com/app/native',
+        module: 'example.com/app',
+        mainModule: true,
+        cgoFiles: ['native.go'],
+        goos: ['linux'],
+      },
     ]);
     expect(parseCgoList('\n', 'linux')).toEqual([]);
   });
@@ -67,13 +96,28 @@ describe('go list lines', () => {
 describe('what the user reads', () => {
   const ALL = ['linux', 'darwin', 'windows'];
   test.each<[CgoPackage, string]>([
-    [sqlite, 'github.com/mattn/go-sqlite3 needs cgo; with cgo: false it builds a stub that fails at run time; use modernc.org/sqlite or cgo: true'],
     [
-      { ...sqlite, importPath: 'example.com/cgodep', module: 'example.com/cgodep', cgoFiles: ['cgo.go'], goos: ['linux'] },
+      sqlite,
+      'github.com/mattn/go-sqlite3 needs cgo; with cgo: false it builds a stub that fails at run time; use modernc.org/sqlite or cgo: true',
+    ],
+    [
+      {
+        ...sqlite,
+        importPath: 'example.com/cgodep',
+        module: 'example.com/cgodep',
+        cgoFiles: ['cgo.go'],
+        goos: ['linux'],
+      },
       'example.com/cgodep needs cgo (for linux); with cgo: false its cgo files (cgo.go) are left out, so it builds only what it has without cgo, often a stub that fails at run time; use a pure-Go alternative or cgo: true',
     ],
     [
-      { importPath: 'example.com/app/native', module: 'example.com/app', mainModule: true, cgoFiles: ['native.go'], goos: ALL },
+      {
+        importPath: 'example.com/app/native',
+        module: 'example.com/app',
+        mainModule: true,
+        cgoFiles: ['native.go'],
+        goos: ALL,
+      },
       'example.com/app/native (your own package, cgo files native.go) needs cgo; with cgo: false those files are left out; set cgo: true or give them a !cgo counterpart',
     ],
   ])('%#', (pkg, line) => {
@@ -85,7 +129,9 @@ describe('what the user reads', () => {
     expect(cgoAuditMessage([sqlite], ALL, 'warn')).toBe(
       'cgo audit: 1 package(s) in the build have cgo files, and cgo is off (cgo: false):\n- github.com/mattn/go-sqlite3 needs cgo; with cgo: false it builds a stub that fails at run time; use modernc.org/sqlite or cgo: true\nThe build goes on (cgo-audit: warn); cgo-audit: error stops it here, cgo-audit: off silences this.',
     );
-    expect(cgoAuditMessage([sqlite], ALL, 'error')).toMatch(/\nNothing was built \(cgo-audit: error\)\. Set cgo: true, replace the package, or cgo-audit: warn to build anyway\.$/);
+    expect(cgoAuditMessage([sqlite], ALL, 'error')).toMatch(
+      /\nNothing was built \(cgo-audit: error\)\. Set cgo: true, replace the package, or cgo-audit: warn to build anyway\.$/,
+    );
   });
 
   test('the smoke hint names the packages of that GOOS only', () => {
@@ -118,6 +164,8 @@ describe('glibc', () => {
     expect(glibcWarning('linux/amd64', ['libc.so.6'], '2.34', '2.36')).toBe(
       'linux/amd64 is built with cgo: true and loads libc.so.6 (glibc) at run time: it needs glibc 2.34 or newer (its newest versioned symbol is GLIBC_2.34); this runner has glibc 2.36. It will not start on older distributions or on musl systems such as Alpine; build on the oldest system you support, link statically, or keep cgo: false.',
     );
-    expect(glibcWarning('linux/arm64', ['libc.so.6'], '', '')).toContain('it needs the glibc it was linked against. It will');
+    expect(glibcWarning('linux/arm64', ['libc.so.6'], '', '')).toContain(
+      'it needs the glibc it was linked against. It will',
+    );
   });
 });

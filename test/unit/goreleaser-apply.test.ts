@@ -14,7 +14,13 @@ let restore: (() => void) | undefined;
 afterEach(() => restore?.());
 
 const FACTS = {
-  release: { version: '1.2.3', commit: '3f2a9c1d0e5b4a69876543210fedcba987654321', date: '2024-05-01T12:00:00Z', epoch: 1714564800, ref: 'refs/tags/v1.2.3' },
+  release: {
+    version: '1.2.3',
+    commit: '3f2a9c1d0e5b4a69876543210fedcba987654321',
+    date: '2024-05-01T12:00:00Z',
+    epoch: 1714564800,
+    ref: 'refs/tags/v1.2.3',
+  },
   modulePath: 'example.com/shop/api',
   env: { GITHUB_REPOSITORY: 'example/shop', REGION: 'eu', INPUT_REGISTRY_PASSWORD: 'secret' },
   runtime: { goos: 'linux', goarch: 'amd64' },
@@ -26,7 +32,11 @@ function apply(yaml: string, inputs: Record<string, string> = {}) {
   restore = setInputs(inputs);
   try {
     const explicit = new Set(Object.keys(inputs));
-    return applyGoreleaser(getInputs(), { file: '.goreleaser.yaml', config: parseGoreleaserConfig(yaml), explicit }, FACTS);
+    return applyGoreleaser(
+      getInputs(),
+      { file: '.goreleaser.yaml', config: parseGoreleaserConfig(yaml), explicit },
+      FACTS,
+    );
   } finally {
     if (saved === undefined) delete process.env['GITHUB_WORKSPACE'];
     else process.env['GITHUB_WORKSPACE'] = saved;
@@ -34,22 +44,44 @@ function apply(yaml: string, inputs: Record<string, string> = {}) {
 }
 
 const names = (plan: ReturnType<typeof apply>) =>
-  Object.fromEntries(plan.archives!.map((a) => [a.target.id, a.format === 'none' ? '(bare)' : path.basename(a.outputPath) + archiveExtension(a.format)]));
+  Object.fromEntries(
+    plan.archives!.map((a) => [
+      a.target.id,
+      a.format === 'none' ? '(bare)' : path.basename(a.outputPath) + archiveExtension(a.format),
+    ]),
+  );
 
 test('the defaults the file may replace are action.yml’s', () => {
   const defaults = actionDefaults();
-  for (const [name, value] of Object.entries(FILLED_INPUT_DEFAULTS)) expect(defaults[name]?.trim(), name).toBe(value);
+  for (const [name, value] of Object.entries(FILLED_INPUT_DEFAULTS))
+    expect(defaults[name]?.trim(), name).toBe(value);
 });
 
 describe('applyGoreleaser', () => {
   test('an empty file: goreleaser’s defaults (project from the module path, its archive and checksums names)', () => {
     const plan = apply('version: 2');
-    expect(plan.inputs.targets.map((t) => t.id)).toEqual(['linux/amd64', 'linux/arm64', 'linux/386', 'darwin/amd64', 'darwin/arm64', 'windows/amd64', 'windows/arm64', 'windows/386']);
+    expect(plan.inputs.targets.map((t) => t.id)).toEqual([
+      'linux/amd64',
+      'linux/arm64',
+      'linux/386',
+      'darwin/amd64',
+      'darwin/arm64',
+      'windows/amd64',
+      'windows/arm64',
+      'windows/386',
+    ]);
     expect(names(plan)['linux/amd64']).toBe('api_1.2.3_linux_amd64.tar.gz');
     expect(names(plan)['windows/386']).toBe('api_1.2.3_windows_386.tar.gz');
     expect(plan.inputs.checksumsFile).toBe('api_1.2.3_checksums.txt');
     expect(plan.binaryPaths!.get('windows/amd64')).toBe('api_windows_amd64_v1/api.exe');
-    expect(plan.inputs.archiveFiles).toEqual(['license*', 'LICENSE*', 'readme*', 'README*', 'changelog*', 'CHANGELOG*']);
+    expect(plan.inputs.archiveFiles).toEqual([
+      'license*',
+      'LICENSE*',
+      'readme*',
+      'README*',
+      'changelog*',
+      'CHANGELOG*',
+    ]);
     expect(plan.unapplied).toEqual([]);
   });
 
@@ -100,11 +132,14 @@ archives: [{files: [LICENSE, "docs/*.md"]}]
   });
 
   test('an input set in the workflow wins, and the key it replaced is listed', () => {
-    const plan = apply('builds: [{goos: [linux], goarch: [arm64], ldflags: [-s]}]\nchecksum: {name_template: sums.txt}', {
-      targets: 'linux/amd64',
-      'checksums-file': 'SHA256SUMS',
-      'archive-format': 'zip',
-    });
+    const plan = apply(
+      'builds: [{goos: [linux], goarch: [arm64], ldflags: [-s]}]\nchecksum: {name_template: sums.txt}',
+      {
+        targets: 'linux/amd64',
+        'checksums-file': 'SHA256SUMS',
+        'archive-format': 'zip',
+      },
+    );
     expect(plan.inputs.targets.map((t) => t.id)).toEqual(['linux/amd64']);
     expect(plan.inputs.checksumsFile).toBe('SHA256SUMS');
     expect(names(plan)).toEqual({ 'linux/amd64': 'api_1.2.3_linux_amd64.zip' });
@@ -124,16 +159,33 @@ archives: [{files: [LICENSE, "docs/*.md"]}]
   });
 
   test('the environment a template sees holds no action inputs', () => {
-    expect(() => apply('checksum: {name_template: "{{ .Env.INPUT_REGISTRY_PASSWORD }}"}')).toThrow(/map has no entry for key "INPUT_REGISTRY_PASSWORD"/);
+    expect(() => apply('checksum: {name_template: "{{ .Env.INPUT_REGISTRY_PASSWORD }}"}')).toThrow(
+      /map has no entry for key "INPUT_REGISTRY_PASSWORD"/,
+    );
   });
 
   test.each<[string, RegExp]>([
-    ['archives: [{name_template: "{{ .Nope }}"}]', /^Invalid input goreleaser-config: "\.goreleaser\.yaml"\. archives\[0\]\.name_template: template "\{\{ \.Nope \}\}": map has no entry for key "Nope"/],
-    ['builds: [{goos: [linux], goarch: [amd64, arm64]}]\narchives: [{name_template: "{{ .ProjectName }}"}]', /gives linux\/amd64 and linux\/arm64 the same archive "api\.tar\.gz"/],
-    ['checksum: {name_template: "sums/{{ .Version }}.txt"}', /checksum\.name_template renders to "sums\/1\.2\.3\.txt"; gin-release needs a plain file name/],
-    ['archives: [{name_template: "../{{ .Os }}"}]', /archives\[0\]\.name_template renders to "\.\.\/linux", which is not a file path inside output-dir/],
+    [
+      'archives: [{name_template: "{{ .Nope }}"}]',
+      /^Invalid input goreleaser-config: "\.goreleaser\.yaml"\. archives\[0\]\.name_template: template "\{\{ \.Nope \}\}": map has no entry for key "Nope"/,
+    ],
+    [
+      'builds: [{goos: [linux], goarch: [amd64, arm64]}]\narchives: [{name_template: "{{ .ProjectName }}"}]',
+      /gives linux\/amd64 and linux\/arm64 the same archive "api\.tar\.gz"/,
+    ],
+    [
+      'checksum: {name_template: "sums/{{ .Version }}.txt"}',
+      /checksum\.name_template renders to "sums\/1\.2\.3\.txt"; gin-release needs a plain file name/,
+    ],
+    [
+      'archives: [{name_template: "../{{ .Os }}"}]',
+      /archives\[0\]\.name_template renders to "\.\.\/linux", which is not a file path inside output-dir/,
+    ],
     ['builds: [{main: ../other}]', /builds\[0\]\.main "\.\.\/other" is outside working-directory/],
-    ['builds: [{goos: [linux], goarch: [arm64], goarm64: ["v8.0,lse"]}]', /target linux_arm64_v8\.0,lse cannot be built by gin-release/],
+    [
+      'builds: [{goos: [linux], goarch: [arm64], goarm64: ["v8.0,lse"]}]',
+      /target linux_arm64_v8\.0,lse cannot be built by gin-release/,
+    ],
   ])('refuses %j', (yaml, message) => {
     expect(() => apply(yaml)).toThrow(message);
   });

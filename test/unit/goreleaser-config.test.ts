@@ -60,9 +60,22 @@ checksum:
 
   test.each<[string, string[]]>([
     ['before: {hooks: [go mod tidy]}\nrelease: {draft: true}\ndockers: []', ['before', 'release', 'dockers']],
-    ['builds:\n  - id: a\n    hooks: {post: x}\n    dir: .\n    mod_timestamp: "{{ .CommitTimestamp }}"\n  - id: b', ['builds[1] (only the first build is applied)', 'builds[0].hooks', 'builds[0].mod_timestamp']],
-    ['archives:\n  - meta: true\n  - wrap_in_directory: true\n  - id: third', ['archives[0] (meta archive)', 'archives[1].wrap_in_directory', 'archives[2] (only the first archive is applied)']],
-    ['checksum: {algorithm: sha512, disable: false, split: true}', ['checksum.algorithm (sha512: the checksums file holds SHA-256)', 'checksum.split']],
+    [
+      'builds:\n  - id: a\n    hooks: {post: x}\n    dir: .\n    mod_timestamp: "{{ .CommitTimestamp }}"\n  - id: b',
+      ['builds[1] (only the first build is applied)', 'builds[0].hooks', 'builds[0].mod_timestamp'],
+    ],
+    [
+      'archives:\n  - meta: true\n  - wrap_in_directory: true\n  - id: third',
+      [
+        'archives[0] (meta archive)',
+        'archives[1].wrap_in_directory',
+        'archives[2] (only the first archive is applied)',
+      ],
+    ],
+    [
+      'checksum: {algorithm: sha512, disable: false, split: true}',
+      ['checksum.algorithm (sha512: the checksums file holds SHA-256)', 'checksum.split'],
+    ],
   ])('lists what it does not apply: %j', (text, unapplied) => {
     expect(parseGoreleaserConfig(text).unapplied).toEqual(unapplied);
   });
@@ -78,23 +91,56 @@ checksum:
 });
 
 describe('goreleaserTargets: goreleaser v2.15.1 build matrix', () => {
-  const targets = (yaml: string): string[] => goreleaserTargets(parseGoreleaserConfig(yaml).build).map((t) => t.id);
+  const targets = (yaml: string): string[] =>
+    goreleaserTargets(parseGoreleaserConfig(yaml).build).map((t) => t.id);
   test.each<[string, string[]]>([
     // No builds: linux, darwin, windows x amd64, arm64, 386 (darwin/386 is not a valid pair).
-    ['', ['linux/amd64', 'linux/arm64', 'linux/386', 'darwin/amd64', 'darwin/arm64', 'windows/amd64', 'windows/arm64', 'windows/386']],
+    [
+      '',
+      [
+        'linux/amd64',
+        'linux/arm64',
+        'linux/386',
+        'darwin/amd64',
+        'darwin/arm64',
+        'windows/amd64',
+        'windows/arm64',
+        'windows/386',
+      ],
+    ],
     // goreleaser's GOARM default is 6, not Go's 7; ignore can match one GOARM only.
-    ['builds: [{goos: [linux, freebsd], goarch: [arm], goarm: [5, 6, 7], ignore: [{goos: freebsd, goarch: arm, goarm: 5}]}]', ['linux/arm/v5', 'linux/arm/v6', 'linux/arm', 'freebsd/arm/v6', 'freebsd/arm']],
+    [
+      'builds: [{goos: [linux, freebsd], goarch: [arm], goarm: [5, 6, 7], ignore: [{goos: freebsd, goarch: arm, goarm: 5}]}]',
+      ['linux/arm/v5', 'linux/arm/v6', 'linux/arm', 'freebsd/arm/v6', 'freebsd/arm'],
+    ],
     ['builds: [{goos: [linux], goarch: [arm]}]', ['linux/arm/v6']],
     ['builds: [{goos: [linux], goarch: [amd64], goamd64: [v1, v3]}]', ['linux/amd64', 'linux/amd64/v3']],
-    ['builds: [{targets: [linux_amd64, darwin_arm64, linux_arm_7, linux_amd64_v1]}]', ['linux/amd64', 'darwin/arm64', 'linux/arm']],
-    ['builds: [{targets: [go_first_class]}]', ['darwin/amd64', 'darwin/arm64', 'linux/386', 'linux/amd64', 'linux/arm/v6', 'linux/arm64', 'windows/386', 'windows/amd64']],
+    [
+      'builds: [{targets: [linux_amd64, darwin_arm64, linux_arm_7, linux_amd64_v1]}]',
+      ['linux/amd64', 'darwin/arm64', 'linux/arm'],
+    ],
+    [
+      'builds: [{targets: [go_first_class]}]',
+      [
+        'darwin/amd64',
+        'darwin/arm64',
+        'linux/386',
+        'linux/amd64',
+        'linux/arm/v6',
+        'linux/arm64',
+        'windows/386',
+        'windows/amd64',
+      ],
+    ],
     ['builds: [{goos: [windows], goarch: [arm, arm64]}]', ['windows/arm64']],
   ])('%s', (yaml, expected) => {
     expect(targets(yaml)).toEqual(expected);
   });
 
   test('a matrix with nothing left is refused', () => {
-    expect(() => targets('builds: [{goos: [linux], goarch: [amd64], ignore: [{goos: linux}]}]')).toThrow(/builds no target/);
+    expect(() => targets('builds: [{goos: [linux], goarch: [amd64], ignore: [{goos: linux}]}]')).toThrow(
+      /builds no target/,
+    );
   });
 
   test.each<[string, Record<string, string>]>([

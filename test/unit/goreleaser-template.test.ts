@@ -5,32 +5,89 @@ import { describe, expect, test } from 'vitest';
 import { formatGoTime } from '../../src/goreleaser/gotime.js';
 import { renderGoTemplate, titleCase, type ValueMap } from '../../src/goreleaser/template.js';
 
-const render = (template: string, data: ValueMap = {}): string => renderGoTemplate(template, { data, epoch: 1714564800 });
+const render = (template: string, data: ValueMap = {}): string =>
+  renderGoTemplate(template, { data, epoch: 1714564800 });
 
 describe('renderGoTemplate gives what Go gives', () => {
   test.each<[string, ValueMap, string]>([
-  ["{{ .ProjectName }}_{{ title .Os }}_{{ if eq .Arch \"amd64\" }}x86_64{{ else if eq .Arch \"386\" }}i386{{ else }}{{ .Arch }}{{ end }}{{ if .Arm }}v{{ .Arm }}{{ end }}", {"ProjectName": "app", "Os": "linux", "Arch": "arm", "Arm": "7", "Amd64": ""}, "app_Linux_armv7"],
-  ["{{ .ProjectName }}_\n{{- title .Os }}_\n{{- if eq .Arch \"amd64\" }}x86_64\n{{- else }}{{ .Arch }}{{ end }}", {"ProjectName": "app", "Os": "darwin", "Arch": "amd64"}, "app_Darwin_x86_64"],
-  ["{{ .ProjectName }}_ {{- title .Os }}_ {{- if eq .Arch \"amd64\" }}x86_64 {{- else }}{{ .Arch }}{{ end }}", {"ProjectName": "app", "Os": "windows", "Arch": "amd64"}, "app_Windows_x86_64"],
-  ["{{ .ProjectName }}_{{ .Version }}_{{ .Os }}_{{ .Arch }}{{ with .Arm }}v{{ . }}{{ end }}{{ with .Mips }}_{{ . }}{{ end }}{{ if not (eq .Amd64 \"v1\") }}{{ .Amd64 }}{{ end }}", {"ProjectName": "app", "Version": "1.2.3", "Os": "linux", "Arch": "amd64", "Arm": "", "Mips": "", "Amd64": "v3"}, "app_1.2.3_linux_amd64v3"],
-  ["{{ .ProjectName }}_{{ .Version }}_{{ .Os }}_{{ .Arch }}{{ with .Arm }}v{{ . }}{{ end }}{{ with .Mips }}_{{ . }}{{ end }}{{ if not (eq .Amd64 \"v1\") }}{{ .Amd64 }}{{ end }}", {"ProjectName": "app", "Version": "1.2.3", "Os": "linux", "Arch": "arm64", "Arm": "", "Mips": "", "Amd64": ""}, "app_1.2.3_linux_arm64"],
-  ["{{ .Os | title }}-{{ .Arch | toupper }}-{{ tolower \"ABC\" }}", {"Os": "freebsd", "Arch": "amd64"}, "Freebsd-AMD64-abc"],
-  ["{{ title \"hello wORLD foo_bar x86_64 macOS it's a.b 1st 9lives\" }}", {}, "Hello World Foo_bar X86_64 Macos It's A.b 1St 9Lives"],
-  ["{{ replace .Version \"v\" \"\" }}-{{ trimprefix .Tag \"v\" }}-{{ trimsuffix \"a.tar.gz\" \".gz\" }}", {"Version": "v1.2.3-rc.1", "Tag": "v1.2.3"}, "1.2.3-rc.1-1.2.3-a.tar"],
-  ["{{ .Env.PATH }}", {"Env": {"PATH": "/bin"}}, "/bin"],
-  ["{{ if and (eq .Os \"linux\") (eq .Arch \"arm\") }}L{{ else if or (eq .Os \"darwin\") false }}D{{ else }}O{{ end }}", {"Os": "darwin", "Arch": "arm"}, "D"],
-  ["{{ $a := .Os }}{{ $a }}-{{ $.Arch }}", {"Os": "linux", "Arch": "arm64"}, "linux-arm64"],
-  ["{{ printf \"%s-%d-%v-%q-%05d\" .Os .Major .IsSnapshot .Os .Minor }}", {"Os": "linux", "Major": 1, "Minor": 22, "IsSnapshot": false}, "linux-1-false-\"linux\"-00022"],
-  ["{{ print 1 2 \"a\" 3 \"b\" \"c\" }}|{{ println \"x\" 1 }}|{{ len .Os }}|{{ index .Env \"A\" }}|{{ index .Env \"NOPE\" }}|", {"Os": "linux", "Env": {"A": "1"}}, "1 2a3bc|x 1\n|5|1||"],
-  ["{{ eq .Os \"linux\" \"darwin\" }} {{ ne .Major 2 }} {{ lt .Minor 3 }} {{ ge \"b\" \"a\" }}", {"Os": "darwin", "Major": 1, "Minor": 2}, "true true true true"],
-  ["{{- /* a comment */ -}} x {{/* another */}}y", {}, "x y"],
-  ["{{ with .Arm }}v{{ . }}{{ else }}none{{ end }}:{{ with $x := .Os }}{{ $x }}{{ end }}", {"Arm": "", "Os": "linux"}, "none:linux"],
-  ["{{ \"a\\tb\" }}{{ `raw\\n` }}{{ 0x10 }} {{ 1.5 }} {{ true }}", {}, "a\tbraw\\n16 1.5 true"],
-  ["{{ .Runtime.Goos }}/{{ .Runtime.Goarch }}", {"Runtime": {"Goos": "linux", "Goarch": "amd64"}}, "linux/amd64"],
-  ["{{ split \"a,b,c\" \",\" }} {{ contains .Os \"nu\" }} {{ trim \"  x \" }}", {"Os": "linux"}, "[a b c] true x"],
-  ["a  {{- 1 -}}  b", {}, "a1b"],
-  ["{{ .Os | printf \"%s!\" }} {{ \"x\" | printf \"%s%s\" \"y\" }}", {"Os": "linux"}, "linux! yx"],
-  ["{{ slice .Os 1 3 }} {{ not .Os }} {{ not \"\" }}", {"Os": "linux"}, "in false true"],
+    [
+      '{{ .ProjectName }}_{{ title .Os }}_{{ if eq .Arch "amd64" }}x86_64{{ else if eq .Arch "386" }}i386{{ else }}{{ .Arch }}{{ end }}{{ if .Arm }}v{{ .Arm }}{{ end }}',
+      { ProjectName: 'app', Os: 'linux', Arch: 'arm', Arm: '7', Amd64: '' },
+      'app_Linux_armv7',
+    ],
+    [
+      '{{ .ProjectName }}_\n{{- title .Os }}_\n{{- if eq .Arch "amd64" }}x86_64\n{{- else }}{{ .Arch }}{{ end }}',
+      { ProjectName: 'app', Os: 'darwin', Arch: 'amd64' },
+      'app_Darwin_x86_64',
+    ],
+    [
+      '{{ .ProjectName }}_ {{- title .Os }}_ {{- if eq .Arch "amd64" }}x86_64 {{- else }}{{ .Arch }}{{ end }}',
+      { ProjectName: 'app', Os: 'windows', Arch: 'amd64' },
+      'app_Windows_x86_64',
+    ],
+    [
+      '{{ .ProjectName }}_{{ .Version }}_{{ .Os }}_{{ .Arch }}{{ with .Arm }}v{{ . }}{{ end }}{{ with .Mips }}_{{ . }}{{ end }}{{ if not (eq .Amd64 "v1") }}{{ .Amd64 }}{{ end }}',
+      { ProjectName: 'app', Version: '1.2.3', Os: 'linux', Arch: 'amd64', Arm: '', Mips: '', Amd64: 'v3' },
+      'app_1.2.3_linux_amd64v3',
+    ],
+    [
+      '{{ .ProjectName }}_{{ .Version }}_{{ .Os }}_{{ .Arch }}{{ with .Arm }}v{{ . }}{{ end }}{{ with .Mips }}_{{ . }}{{ end }}{{ if not (eq .Amd64 "v1") }}{{ .Amd64 }}{{ end }}',
+      { ProjectName: 'app', Version: '1.2.3', Os: 'linux', Arch: 'arm64', Arm: '', Mips: '', Amd64: '' },
+      'app_1.2.3_linux_arm64',
+    ],
+    [
+      '{{ .Os | title }}-{{ .Arch | toupper }}-{{ tolower "ABC" }}',
+      { Os: 'freebsd', Arch: 'amd64' },
+      'Freebsd-AMD64-abc',
+    ],
+    [
+      '{{ title "hello wORLD foo_bar x86_64 macOS it\'s a.b 1st 9lives" }}',
+      {},
+      "Hello World Foo_bar X86_64 Macos It's A.b 1St 9Lives",
+    ],
+    [
+      '{{ replace .Version "v" "" }}-{{ trimprefix .Tag "v" }}-{{ trimsuffix "a.tar.gz" ".gz" }}',
+      { Version: 'v1.2.3-rc.1', Tag: 'v1.2.3' },
+      '1.2.3-rc.1-1.2.3-a.tar',
+    ],
+    ['{{ .Env.PATH }}', { Env: { PATH: '/bin' } }, '/bin'],
+    [
+      '{{ if and (eq .Os "linux") (eq .Arch "arm") }}L{{ else if or (eq .Os "darwin") false }}D{{ else }}O{{ end }}',
+      { Os: 'darwin', Arch: 'arm' },
+      'D',
+    ],
+    ['{{ $a := .Os }}{{ $a }}-{{ $.Arch }}', { Os: 'linux', Arch: 'arm64' }, 'linux-arm64'],
+    [
+      '{{ printf "%s-%d-%v-%q-%05d" .Os .Major .IsSnapshot .Os .Minor }}',
+      { Os: 'linux', Major: 1, Minor: 22, IsSnapshot: false },
+      'linux-1-false-"linux"-00022',
+    ],
+    [
+      '{{ print 1 2 "a" 3 "b" "c" }}|{{ println "x" 1 }}|{{ len .Os }}|{{ index .Env "A" }}|{{ index .Env "NOPE" }}|',
+      { Os: 'linux', Env: { A: '1' } },
+      '1 2a3bc|x 1\n|5|1||',
+    ],
+    [
+      '{{ eq .Os "linux" "darwin" }} {{ ne .Major 2 }} {{ lt .Minor 3 }} {{ ge "b" "a" }}',
+      { Os: 'darwin', Major: 1, Minor: 2 },
+      'true true true true',
+    ],
+    ['{{- /* a comment */ -}} x {{/* another */}}y', {}, 'x y'],
+    [
+      '{{ with .Arm }}v{{ . }}{{ else }}none{{ end }}:{{ with $x := .Os }}{{ $x }}{{ end }}',
+      { Arm: '', Os: 'linux' },
+      'none:linux',
+    ],
+    ['{{ "a\\tb" }}{{ `raw\\n` }}{{ 0x10 }} {{ 1.5 }} {{ true }}', {}, 'a\tbraw\\n16 1.5 true'],
+    [
+      '{{ .Runtime.Goos }}/{{ .Runtime.Goarch }}',
+      { Runtime: { Goos: 'linux', Goarch: 'amd64' } },
+      'linux/amd64',
+    ],
+    ['{{ split "a,b,c" "," }} {{ contains .Os "nu" }} {{ trim "  x " }}', { Os: 'linux' }, '[a b c] true x'],
+    ['a  {{- 1 -}}  b', {}, 'a1b'],
+    ['{{ .Os | printf "%s!" }} {{ "x" | printf "%s%s" "y" }}', { Os: 'linux' }, 'linux! yx'],
+    ['{{ slice .Os 1 3 }} {{ not .Os }} {{ not "" }}', { Os: 'linux' }, 'in false true'],
   ])('%j', (template, data, expected) => {
     expect(render(template, data)).toBe(expected);
   });
@@ -62,7 +119,10 @@ describe("goreleaser's own functions", () => {
     ['{{ incmajor "v1.2.3" }}', 'v2.0.0'],
     ['{{ envOrDefault "NOPE" "fallback" }}-{{ envOrDefault "A" "x" }}', 'fallback-1'],
     ['{{ isEnvSet "A" }} {{ isEnvSet "EMPTY" }} {{ isEnvSet "NOPE" }}', 'true false false'],
-    ['{{ $m := map "darwin" "macOS" }}{{ indexOrDefault $m "darwin" "?" }}-{{ indexOrDefault $m "linux" "?" }}', 'macOS-?'],
+    [
+      '{{ $m := map "darwin" "macOS" }}{{ indexOrDefault $m "darwin" "?" }}-{{ indexOrDefault $m "linux" "?" }}',
+      'macOS-?',
+    ],
     ['{{ englishJoin (list "a" "b" "c") }}|{{ englishJoin (list "a" "b") }}', 'a, b, and c|a and b'],
     ['{{ dir "a/b/c" }} {{ base "a/b/c" }} {{ dir "c" }} {{ base "" }}', 'a/b c . .'],
     ['{{ urlPathEscape "a b/c" }}', 'a%20b%2Fc'],

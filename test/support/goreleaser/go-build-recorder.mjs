@@ -17,7 +17,20 @@ const output = args[args.indexOf('-o') + 1];
 fs.mkdirSync(path.dirname(output), { recursive: true });
 fs.writeFileSync(output, 'placeholder for a go build\n');
 const env = Object.fromEntries(
-  ['GOOS', 'GOARCH', 'GOARM', 'GOAMD64', 'GOARM64', 'GO386', 'GOMIPS', 'GOPPC64', 'GORISCV64', 'CGO_ENABLED']
-    .map((key) => [key, process.env[key] ?? ''])
+  [
+    'GOOS',
+    'GOARCH',
+    'GOARM',
+    'GOAMD64',
+    'GOARM64',
+    'GO386',
+    'GOMIPS',
+    'GOPPC64',
+    'GORISCV64',
+    'CGO_ENABLED',
+  ].map((key) => [key, process.env[key] ?? '']),
 );
-fs.appendFileSync(process.env.GIN_RELEASE_BUILD_LOG, `${JSON.stringify({ args, env, cwd: process.cwd() })}\n`);
+fs.appendFileSync(
+  process.env.GIN_RELEASE_BUILD_LOG,
+  `${JSON.stringify({ args, env, cwd: process.cwd() })}\n`,
+);

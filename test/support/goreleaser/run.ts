@@ -50,7 +50,11 @@ export function prepareRepository(workspace: string, tag: string, remote: string
  * `goreleaser release --snapshot --clean` with the steps that need other tools or the network skipped (hooks,
  * signing, SBOMs, packages, images). Bounded: 4 minutes.
  */
-export function runGoreleaser(workspace: string, dist: string, env: Record<string, string> = {}): GoreleaserRun {
+export function runGoreleaser(
+  workspace: string,
+  dist: string,
+  env: Record<string, string> = {},
+): GoreleaserRun {
   const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'gin-release-goreleaser-bin-'));
   const buildLog = path.join(bin, 'builds.jsonl');
   fs.writeFileSync(buildLog, '');
@@ -59,7 +63,12 @@ export function runGoreleaser(workspace: string, dist: string, env: Record<strin
   try {
     const result = spawnSync(
       'goreleaser',
-      ['release', '--snapshot', '--clean', '--skip=before,sign,sbom,nfpm,docker,ko,homebrew,scoop,winget,nix,aur'],
+      [
+        'release',
+        '--snapshot',
+        '--clean',
+        '--skip=before,sign,sbom,nfpm,docker,ko,homebrew,scoop,winget,nix,aur',
+      ],
       {
         cwd: workspace,
         encoding: 'utf8',
@@ -75,8 +84,10 @@ export function runGoreleaser(workspace: string, dist: string, env: Record<strin
       },
     );
     const log = `${result.stdout}${result.stderr}`;
-    if (result.status !== 0) throw new Error(`goreleaser failed (${result.status ?? result.signal}):\n${log}`);
-    const read = <T>(name: string): T => JSON.parse(fs.readFileSync(path.join(workspace, dist, name), 'utf8')) as T;
+    if (result.status !== 0)
+      throw new Error(`goreleaser failed (${result.status ?? result.signal}):\n${log}`);
+    const read = <T>(name: string): T =>
+      JSON.parse(fs.readFileSync(path.join(workspace, dist, name), 'utf8')) as T;
     return {
       artifacts: read<GoreleaserArtifact[]>('artifacts.json'),
       metadata: read<GoreleaserRun['metadata']>('metadata.json'),
