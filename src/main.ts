@@ -76,8 +76,7 @@ async function release(state: RunState): Promise<void> {
   check(state, 'build', build.problems);
 
   if (plan.smoke) {
-    const smokePlan = plan.smoke;
-    const hint = smokeHintFor(state.cgoAudit);
+    const [smokePlan, hint] = [plan.smoke, smokeHintFor(state.cgoAudit)];
     state.smoke = await timed(
       state,
       'Smoke test',
