@@ -3,7 +3,9 @@
 import * as fs from 'node:fs';
 import * as core from '@actions/core';
 import { checkMainPackage } from './build/module.js';
+import { cacheStatus } from './build/progress.js';
 import { runBuildStage } from './build/stage.js';
+import { reportGlibc, runCgoAudit, smokeHintFor } from './cgo/stage.js';
 import { errorMessage, StageFailure } from './errors.js';
 import { restoreGoCache, saveGoCache } from './go/cache.js';
 import { runImageStage } from './image/stage.js';
@@ -46,7 +48,8 @@ async function release(state: RunState): Promise<void> {
   state.inputs = inputs;
   const facts = await gatherFacts(inputs, state);
   const plan = planRelease(inputs, facts);
-  await checkMainPackage(facts.go.goBinary, plan.workingDirectory, inputs.main, inputs.buildTags);
+  for (const warning of plan.warnings) core.warning(warning, { title: 'gin-release: goreleaser-config' });
+  await checkMainPackage(facts.go.goBinary, plan.workingDirectory, plan.build.main, plan.build.buildTags);
   state.plan = plan;
 
   if (plan.cache) {
@@ -54,20 +57,32 @@ async function release(state: RunState): Promise<void> {
     state.cache = await timed(state, 'Restore Go caches', () => restoreGoCache(options));
   }
   fs.mkdirSync(plan.outputDir, { recursive: true });
+  if (plan.cgoAudit) {
+    const auditPlan = plan.cgoAudit;
+    state.cgoAudit = await timed(state, 'cgo audit', () => runCgoAudit(auditPlan));
+    check(state, 'cgo audit', state.cgoAudit.problems);
+  }
 
   // The build and smoke stages print one group per target.
+  const cache = cacheStatus(plan.cache ? (state.cache?.summary.hit ?? 'miss') : 'off');
   const build = await timed(
     state,
     `Build ${plan.build.builds.length} targets`,
-    () => runBuildStage(plan.build),
+    () => runBuildStage(plan.build, { cache }),
     false,
   );
   state.build = build;
+  if (state.cgoAudit) reportGlibc(state.cgoAudit, plan.build.cgo, build.artifacts);
   check(state, 'build', build.problems);
 
   if (plan.smoke) {
-    const smokePlan = plan.smoke;
-    state.smoke = await timed(state, 'Smoke test', () => runSmokeStage(smokePlan, build.artifacts), false);
+    const [smokePlan, hint] = [plan.smoke, smokeHintFor(state.cgoAudit)];
+    state.smoke = await timed(
+      state,
+      'Smoke test',
+      () => runSmokeStage(smokePlan, build.artifacts, hint),
+      false,
+    );
     check(state, 'smoke test', state.smoke.problems);
   }
 

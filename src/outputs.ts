@@ -10,6 +10,9 @@ export function artifactRecords(state: RunState): ArtifactRecord[] {
   return (state.build?.artifacts ?? []).map((artifact) => {
     const smoke = state.smoke?.results.get(artifact.target.id);
     const archive = state.package?.archives.get(artifact.target.id);
+    const cgoPackages = state.cgoAudit?.packages
+      .filter((pkg) => pkg.goos.includes(artifact.target.goos))
+      .map((pkg) => pkg.importPath);
     return {
       target: artifact.target.id,
       goos: artifact.target.goos,
@@ -19,6 +22,8 @@ export function artifactRecords(state: RunState): ArtifactRecord[] {
       size: artifact.size,
       sha256: artifact.sha256,
       static: artifact.static,
+      ...(cgoPackages && !state.inputs?.cgo ? { cgoPackages } : {}),
+      ...(state.inputs?.cgo && artifact.glibc ? { glibc: artifact.glibc } : {}),
       ...(smoke ? { smoke } : {}),
       ...(archive ? { archive } : {}),
     };
@@ -58,6 +63,7 @@ export function summaryData(state: RunState): SummaryData {
     artifacts: artifactRecords(state),
     stageTimings: state.timings,
     failures: state.failures,
+    ...(state.cgoAudit ? { cgoAudit: { cgo: state.inputs?.cgo ?? false, lines: state.cgoAudit.lines } } : {}),
     ...(state.plan
       ? { cache: state.cache ? state.cache.summary : { hit: 'skipped' as const, detail: 'cache: false' } }
       : {}),

@@ -7,6 +7,7 @@ import { planBuilds } from './build/plan.js';
 import { stampsToCheck } from './build/stamps.js';
 import type { BuildStagePlan } from './build/stage.js';
 import type { RestoreOptions } from './go/cache.js';
+import { applyGoreleaser, unappliedWarning } from './goreleaser/apply.js';
 import { planImageStage, type ImageStagePlan } from './image/plan.js';
 import { InputError } from './errors.js';
 import type { Inputs } from './inputs.js';
@@ -22,6 +23,8 @@ import {
   type SmokeStagePlan,
 } from './smoke/plan.js';
 import type { ReleaseInfo } from './types.js';
+import { goPlatformOf } from './util/platform.js';
+import { planCgoAudit, type CgoAuditPlan } from './cgo/audit.js';
 import { planUploadStage, type Env, type UploadFile, type UploadStagePlan } from './upload/artifacts.js';
 
 /** What was found out before planning: the toolchain, the module, the commit, the runner. */
@@ -58,16 +61,31 @@ export interface ReleasePlan {
   image: ImageStagePlan | null;
   /** Null when upload is off. */
   upload: UploadStagePlan | null;
+  /** Null when cgo-audit is off. */
+  cgoAudit: CgoAuditPlan | null;
+  /** Said once before the build (a goreleaser file's keys that were not applied). */
+  warnings: string[];
 }
 
-export function planRelease(inputs: Inputs, facts: PlanFacts): ReleasePlan {
+export function planRelease(given: Inputs, facts: PlanFacts): ReleasePlan {
   const { release } = facts;
+  // A goreleaser file fills in every input left at its default; its names replace the {placeholder} ones.
+  const goreleaser = given.goreleaserConfig
+    ? applyGoreleaser(given, given.goreleaserConfig, {
+        release,
+        modulePath: facts.modulePath,
+        env: facts.env,
+        runtime: goPlatformOf(facts.runner.host.platform, facts.runner.host.arch),
+      })
+    : null;
+  const inputs = goreleaser?.inputs ?? given;
   const workingDirectory = inputs.workingDirectory;
   const outputDir = path.resolve(workingDirectory, inputs.outputDir);
   checkTargets(inputs.targets, facts.go.distList);
   checkArchivePatterns(inputs.archiveFiles);
   checkDerivedVersion(inputs, release);
-  const binaryName = inputs.binaryName || derivedBinaryName(inputs, facts.modulePath);
+  const binaryName =
+    goreleaser?.binaryName ?? (inputs.binaryName || derivedBinaryName(inputs, facts.modulePath));
 
   const builds = planBuilds({
     ...inputs,
@@ -76,15 +94,18 @@ export function planRelease(inputs: Inputs, facts: PlanFacts): ReleasePlan {
     binaryName,
     outputDir,
     release,
+    ...(goreleaser?.binaryPaths ? { binaryPaths: goreleaser.binaryPaths } : {}),
   });
-  const archives = planArchives({
-    outputDir,
-    template: inputs.archiveNameTemplate,
-    binaryName,
-    version: release.version,
-    format: inputs.archiveFormat,
-    targets: inputs.targets,
-  });
+  const archives =
+    goreleaser?.archives ??
+    planArchives({
+      outputDir,
+      template: inputs.archiveNameTemplate,
+      binaryName,
+      version: release.version,
+      format: inputs.archiveFormat,
+      targets: inputs.targets,
+    });
   checkArchiveNames(
     archives.flatMap((archive, index) =>
       archive.format === 'none'
@@ -134,6 +155,8 @@ export function planRelease(inputs: Inputs, facts: PlanFacts): ReleasePlan {
       workspace: inputs.workspace,
       cgo: inputs.cgo,
       stamps: stampsToCheck({ ...inputs, release }),
+      main: inputs.main,
+      buildTags: inputs.buildTags,
     },
     smoke:
       inputs.smokeTest && inputs.smokeTargets.mode !== 'none'
@@ -161,6 +184,11 @@ export function planRelease(inputs: Inputs, facts: PlanFacts): ReleasePlan {
           facts.env,
         )
       : null,
+    cgoAudit: planCgoAudit(inputs, facts.go.goBinary, builds, facts.runner.host.platform),
+    warnings:
+      goreleaser && goreleaser.unapplied.length > 0
+        ? [unappliedWarning(given.goreleaserConfig!.file, goreleaser.unapplied)]
+        : [],
   };
 }
 

@@ -2,6 +2,7 @@
 // summary are written from it once at the end, whichever stage stopped the run.
 import * as core from '@actions/core';
 import type { BuildStageResult } from './build/stage.js';
+import type { CgoAuditResult } from './cgo/stage.js';
 import type { CacheState } from './go/cache.js';
 import type { GoSetup } from './go/install.js';
 import type { ImageStageResult } from './image/plan.js';
@@ -23,6 +24,7 @@ export interface RunState {
   release?: ReleaseInfo;
   plan?: ReleasePlan;
   cache?: CacheState;
+  cgoAudit?: CgoAuditResult;
   build?: BuildStageResult;
   smoke?: SmokeStageResult;
   package?: PackageStageResult;

@@ -15,6 +15,8 @@ export interface SummaryData {
   uploads?: Array<{ name: string; id?: number; size?: number }>;
   uploadSkippedReason?: string;
   image?: { refs: string[]; digest?: string; platforms: string[]; pushed: boolean };
+  /** What the cgo audit found: packages needing cgo (cgo off) or the glibc cgo binaries need (cgo on). */
+  cgoAudit?: { cgo: boolean; lines: string[] };
   failures: string[];
 }
 
@@ -141,6 +143,12 @@ export function renderSummary(data: SummaryData): string {
         `| ${escapeCell(a.target)} | ${formatBytes(a.size)} | ${sha} | ${a.static ? 'yes' : 'no'} | ${smokeCell(a.smoke)} | ${archiveCell(a)} |`,
       );
     }
+    out.push('');
+  }
+
+  if (data.cgoAudit && data.cgoAudit.lines.length > 0) {
+    out.push('### cgo audit', '');
+    for (const line of data.cgoAudit.lines) out.push(`- ${escapeCell(line)}`);
     out.push('');
   }
 

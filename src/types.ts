@@ -50,6 +50,10 @@ export interface BuiltArtifact {
   sha256: string;
   /** true when the binary has no interpreter and no dynamic libraries (always false for cgo builds that link libc). */
   static: boolean;
+  /** Shared libraries it loads (ELF DT_NEEDED, PE imports, Mach-O dylibs). */
+  needed?: string[];
+  /** For an ELF with versioned symbol needs: the newest GLIBC_x.y it needs ('' when none is a glibc one). */
+  glibc?: string;
 }
 
 /** One binary as the `artifacts` output and the job summary report it: what every stage learnt about it. */
@@ -63,6 +67,10 @@ export interface ArtifactRecord {
   size: number;
   sha256: string;
   static: boolean;
+  /** The cgo audit's findings for this binary's GOOS: packages with cgo files built with cgo off. */
+  cgoPackages?: string[];
+  /** A Linux cgo binary's newest GLIBC_x.y symbol version: the oldest glibc it starts on. */
+  glibc?: string;
   smoke?: SmokeResult;
   archive?: ArchiveInfo;
 }

@@ -6,6 +6,7 @@ import { inPool } from '../util/pool.js';
 import { runCommand } from '../util/process/run.js';
 import { workspaceRelativePositions } from './diagnostics.js';
 import { buildProcessEnv, type BuildPlan } from './plan.js';
+import { BuildProgress, HEARTBEAT_MS } from './progress.js';
 
 export interface BuildOutcome {
   plan: BuildPlan;
@@ -70,17 +71,31 @@ export async function runBuilds(
   goBinary: string,
   cwd: string,
   workspace = cwd,
+  progress: { heartbeatMs?: number; log?: (line: string) => void } = {},
 ): Promise<BuildOutcome[]> {
-  return inPool(plans, parallelism, async (plan) => {
-    const outcome = await runOne(plan, goBinary, cwd, workspace);
-    const seconds = (outcome.durationMs / 1000).toFixed(1);
-    const lines = [
-      `${outcome.ok ? 'Built' : 'FAILED'} ${outcome.plan.target.id} in ${seconds}s: ${describePlan(outcome.plan)}`,
-      ...(outcome.output ? [outcome.output] : []),
-    ];
-    core.info(lines.join('\n'));
-    return outcome;
-  });
+  const log = progress.log ?? ((line: string) => core.info(line));
+  const tracker = new BuildProgress(plans.length, log, progress.heartbeatMs ?? HEARTBEAT_MS);
+  try {
+    return await inPool(plans, parallelism, async (plan) => {
+      tracker.started(plan.target.id);
+      const outcome = await runOne(plan, goBinary, cwd, workspace);
+      tracker.done(plan.target.id);
+      return report(outcome, log);
+    });
+  } finally {
+    tracker.stop();
+  }
+}
+
+/** Prints a finished target's lines together, so parallel output never interleaves. */
+function report(outcome: BuildOutcome, log: (line: string) => void): BuildOutcome {
+  const seconds = (outcome.durationMs / 1000).toFixed(1);
+  const lines = [
+    `${outcome.ok ? 'Built' : 'FAILED'} ${outcome.plan.target.id} in ${seconds}s: ${describePlan(outcome.plan)}`,
+    ...(outcome.output ? [outcome.output] : []),
+  ];
+  log(lines.join('\n'));
+  return outcome;
 }
 
 /** The message for a failed target: what failed, how, and the end of the compiler's output. */

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import type { Target } from '../types.js';
 import { findBuildInfo, type GoBuildInfo } from './buildinfo.js';
+import { readVersionNeeds } from './elf-versions.js';
 import { targetEnv } from './targets.js';
 
 export type BinaryFormat = 'elf' | 'pe' | 'macho' | 'wasm' | 'unknown';
@@ -20,6 +21,8 @@ export interface Inspection {
   interpreter?: string;
   /** ELF DT_NEEDED, PE imported DLLs, Mach-O LC_LOAD_DYLIB. */
   needed: string[];
+  /** ELF symbol version needs per library (libc.so.6 -> GLIBC_2.34, ...); absent when the binary has none. */
+  versionNeeds?: Record<string, string[]>;
   buildInfo?: GoBuildInfo;
   size: number;
   sha256: string;
@@ -77,6 +80,7 @@ interface HeaderFacts {
   osFromHeader: boolean;
   interpreter?: string;
   needed: string[];
+  versionNeeds?: Record<string, string[]>;
 }
 
 const ELF_MACHINES: Record<number, (is64: boolean, little: boolean) => string> = {
@@ -114,6 +118,8 @@ const PT_NOTE = 4;
 const DT_NULL = 0;
 const DT_NEEDED = 1;
 const DT_STRTAB = 5;
+const DT_VERNEED = 0x6ffffffe;
+const DT_VERNEEDNUM = 0x6fffffff;
 
 function parseElf(bytes: Buffer): HeaderFacts {
   const is64 = bytes[4] === 2;
@@ -143,6 +149,7 @@ function parseElf(bytes: Buffer): HeaderFacts {
   if (interp) interpreter = r.cstring(interp.offset, interp.filesz);
 
   const needed: string[] = [];
+  let versionNeeds: Record<string, string[]> | undefined;
   const dynamic = segments.find((s) => s.type === PT_DYNAMIC);
   if (dynamic) {
     const entrySize = is64 ? 16 : 8;
@@ -169,6 +176,19 @@ function parseElf(bytes: Buffer): HeaderFacts {
           : `(unreadable DT_NEEDED ${entry.value})`,
       );
     }
+    const toOffset = (vaddr: number): number | undefined => {
+      const segment = segments.find(
+        (s) => s.type === PT_LOAD && vaddr >= s.vaddr && vaddr < s.vaddr + s.filesz,
+      );
+      return segment ? segment.offset + (vaddr - segment.vaddr) : undefined;
+    };
+    const verneed = entries.find((e) => e.tag === DT_VERNEED)?.value;
+    const verneedAt = verneed === undefined ? undefined : toOffset(verneed);
+    const strtabAt = strtabAddr === undefined ? undefined : toOffset(strtabAddr);
+    if (verneedAt !== undefined && strtabAt !== undefined) {
+      const count = entries.find((e) => e.tag === DT_VERNEEDNUM)?.value ?? 0;
+      versionNeeds = readVersionNeeds(r, verneedAt, count, strtabAt);
+    }
   }
 
   let goos = ELF_OSABI[bytes[7]!] ?? '';
@@ -178,7 +198,15 @@ function parseElf(bytes: Buffer): HeaderFacts {
       if (goos) break;
     }
   }
-  return { format: 'elf', goos: goos || 'linux', goarch, osFromHeader: goos !== '', interpreter, needed };
+  return {
+    format: 'elf',
+    goos: goos || 'linux',
+    goarch,
+    osFromHeader: goos !== '',
+    interpreter,
+    needed,
+    ...(versionNeeds ? { versionNeeds } : {}),
+  };
 }
 
 /** The OS named by an ELF note segment (NetBSD, OpenBSD, ... write one); '' when none does. */
@@ -294,6 +322,7 @@ export function inspectBytes(bytes: Buffer): Inspection {
     static: headers.format !== 'unknown' && headers.interpreter === undefined && headers.needed.length === 0,
     ...(headers.interpreter !== undefined ? { interpreter: headers.interpreter } : {}),
     needed: headers.needed,
+    ...(headers.versionNeeds ? { versionNeeds: headers.versionNeeds } : {}),
     ...(buildInfo ? { buildInfo } : {}),
     size: bytes.length,
     sha256: createHash('sha256').update(bytes).digest('hex'),

@@ -29,6 +29,8 @@ export interface BuildOptions extends Pick<
   /** Absolute. */
   outputDir: string;
   release: ReleaseInfo;
+  /** Per target id, the binary's path inside outputDir, instead of binaryTemplate (names from a goreleaser file). */
+  binaryPaths?: ReadonlyMap<string, string>;
 }
 
 export interface BuildPlan {
@@ -128,7 +130,7 @@ export function planBuilds(options: BuildOptions): BuildPlan[] {
   return options.targets.map((target) => {
     const values = templateValues(target, options.binaryName, options.release.version);
     const relative = insideOutputDir(
-      renderTemplate(options.binaryTemplate, values),
+      options.binaryPaths?.get(target.id) ?? renderTemplate(options.binaryTemplate, values),
       target,
       options.binaryTemplate,
     );

@@ -3,8 +3,10 @@
 import * as core from '@actions/core';
 import type { BuiltArtifact } from '../types.js';
 import { runBuilds } from './compile.js';
+import { glibcRequirement } from '../cgo/audit.js';
 import { checkInspection, inspectBinary } from './inspect.js';
 import type { BuildPlan } from './plan.js';
+import { buildStartLine } from './progress.js';
 import { warnMissingStamps, type Stamp } from './stamps.js';
 
 export interface BuildStagePlan {
@@ -17,6 +19,15 @@ export interface BuildStagePlan {
   cgo: boolean;
   /** The -X stamps each binary must hold; a missing one is a warning. */
   stamps: Stamp[];
+  /** The package built and its tags, for the checks before the build (go list). */
+  main: string;
+  buildTags: string[];
+}
+
+/** How the stage reports progress: the cache state for its first line, the heartbeat period (tests shorten it). */
+export interface BuildStageOptions {
+  cache: string;
+  heartbeatMs?: number;
 }
 
 export interface BuildStageResult {
@@ -26,13 +37,26 @@ export interface BuildStageResult {
   problems: string[];
 }
 
-export async function runBuildStage(plan: BuildStagePlan): Promise<BuildStageResult> {
+export async function runBuildStage(
+  plan: BuildStagePlan,
+  options: BuildStageOptions = { cache: 'cold' },
+): Promise<BuildStageResult> {
+  core.info(
+    buildStartLine(
+      plan.builds.map((b) => b.target.id),
+      plan.parallelism,
+      options.cache,
+    ),
+  );
   const outcomes = await runBuilds(
     plan.builds,
     plan.parallelism,
     plan.goBinary,
     plan.workingDirectory,
     plan.workspace,
+    {
+      ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
+    },
   );
   const artifacts: BuiltArtifact[] = [];
   const problems: string[] = [];
@@ -56,6 +80,8 @@ export async function runBuildStage(plan: BuildStagePlan): Promise<BuildStageRes
       size: inspection.size,
       sha256: inspection.sha256,
       static: inspection.static,
+      needed: inspection.needed,
+      ...(inspection.versionNeeds ? { glibc: glibcRequirement(inspection.versionNeeds) } : {}),
     });
   }
   await warnMissingStamps(plan.stamps, artifacts);

@@ -99,19 +99,28 @@ export interface SmokeStageResult {
   problems: string[];
 }
 
-/** The stage as the action runs it: the planned steps over the built binaries, every failure annotated. */
+/**
+ * The stage as the action runs it: the planned steps over the built binaries, every failure annotated. `hintFor`
+ * adds what an earlier check knows about a target (the cgo audit's findings) to its failure.
+ */
 export async function runSmokeStage(
   plan: SmokeStagePlan,
   artifacts: readonly BuiltArtifact[],
+  hintFor: (target: Target) => string = () => '',
 ): Promise<SmokeStageResult> {
   const binaries = new Map(artifacts.map((artifact) => [artifact.target.id, artifact.path]));
   const results = await runSmokeSteps(plan.steps, binaries, plan.options, plan.host);
   const problems: string[] = [];
+  const targets = new Map(plan.steps.map((step) => [step.target.id, step.target]));
   for (const [id, result] of results) {
     annotateSmokeNotes(id, result);
     if (result.status !== 'failed') continue;
-    core.error(formatSmokeFailure(id, result), { title: `Smoke test failed: ${id}` });
-    problems.push(`${id}: ${result.reason}`);
+    const target = targets.get(id);
+    const hint = target ? hintFor(target) : '';
+    core.error(`${formatSmokeFailure(id, result)}${hint ? `\n${hint}` : ''}`, {
+      title: `Smoke test failed: ${id}`,
+    });
+    problems.push(`${id}: ${result.reason}${hint ? `\n${hint}` : ''}`);
   }
   return { results, problems };
 }
