@@ -4,17 +4,20 @@ import { readBuildInputs, type BuildInputs } from './inputs/build.js';
 import { readFileInputs, type FileInputs } from './inputs/files.js';
 import { readGoInputs, type GoInputs } from './inputs/go.js';
 import { readImageInputs, type ImageInputs } from './inputs/image.js';
+import { readReleaseInputs, type ReleaseInputs } from './inputs/release.js';
 import { readSmokeInputs, type SmokeInputs } from './inputs/smoke.js';
 
 export type { GoDownloadSource } from './inputs/go.js';
 export type { ArchiveFormat, UploadMode } from './inputs/files.js';
 export type { SmokeTargets } from './inputs/smoke.js';
+export type { GithubReleaseMode, MakeLatestSetting, PrereleaseSetting } from './inputs/release.js';
 
-export interface Inputs extends GoInputs, BuildInputs, SmokeInputs, FileInputs, ImageInputs {}
+export interface Inputs extends GoInputs, BuildInputs, SmokeInputs, FileInputs, ImageInputs, ReleaseInputs {}
 
 export function getInputs(): Inputs {
   // Secrets are read (and masked) first, so that no message about another input can print them.
   const image = readImageInputs();
+  const release = readReleaseInputs();
   const build = readBuildInputs();
   return {
     ...readGoInputs(),
@@ -22,5 +25,6 @@ export function getInputs(): Inputs {
     ...readSmokeInputs(build.targets),
     ...readFileInputs(),
     ...image,
+    ...release,
   };
 }
