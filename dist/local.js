@@ -66,6 +66,25 @@ function inputEnvName(input) {
   return `INPUT_${input.replace(/ /g, "_").toUpperCase()}`;
 }
 
+// src/local/output-file.ts
+function parseOutputFile(text) {
+  const lines = text.split("\n");
+  const outputs = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const value = [];
+      while (i + 1 < lines.length && lines[i + 1] !== heredoc[2]) value.push(lines[++i]);
+      i++;
+      outputs.push([heredoc[1], value.join("\n")]);
+    } else if (line.includes("=")) {
+      outputs.push([line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]);
+    }
+  }
+  return outputs;
+}
+
 // src/local/cli.ts
 var here = path.dirname(fileURLToPath(import.meta.url));
 var actionRoot = path.resolve(here, "..");
@@ -111,23 +130,6 @@ function parseArgs(argv, inputNames) {
 function gitValue(args, cwd) {
   const result = spawnSync("git", args, { cwd, encoding: "utf8" });
   return result.status === 0 ? result.stdout.trim() : "";
-}
-function parseOutputFile(text) {
-  const lines = text.split("\n");
-  const outputs = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
-    if (heredoc) {
-      const value = [];
-      while (i + 1 < lines.length && lines[i + 1] !== heredoc[2]) value.push(lines[++i]);
-      i++;
-      outputs.push([heredoc[1], value.join("\n")]);
-    } else if (line.includes("=")) {
-      outputs.push([line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]);
-    }
-  }
-  return outputs;
 }
 async function main() {
   const contract = readActionYml(path.join(actionRoot, "action.yml"));
