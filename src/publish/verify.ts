@@ -26,7 +26,7 @@ export function compareAsset(local: LocalAsset, remote: RemoteAsset | undefined)
     return { status: 'different', reason: `its upload never finished (state ${remote.state})` };
   }
   if (remote.size !== local.size) {
-    return { status: 'different', reason: `${remote.size} bytes on GitHub, ${local.size} here` };
+    return { status: 'different', reason: `${remote.size} bytes on GitHub, ${local.size} bytes here` };
   }
   if (remote.digest === null) return { status: 'no-digest' };
   const expected = `sha256:${local.sha256}`;
