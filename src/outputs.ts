@@ -5,9 +5,10 @@ import type { RunState } from './state.js';
 import { writeSummary, type SummaryData } from './summary.js';
 import type { ArchiveInfo, ArtifactRecord } from './types.js';
 
-/** The file with its release download URL, when the GitHub release has it. */
+/** The file with its release download URL, when the GitHub release has it (a failed one has none to give). */
 function withUrl(file: ArchiveInfo | undefined, state: RunState): ArchiveInfo | undefined {
-  const url = file && state.publish?.assets.find((asset) => asset.path === file.path)?.url;
+  const assets = state.publish?.outcome === 'failed' ? [] : (state.publish?.assets ?? []);
+  const url = file && assets.find((asset) => asset.path === file.path)?.url;
   return file && url ? { ...file, url } : file;
 }
 
