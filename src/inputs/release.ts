@@ -12,6 +12,8 @@ export interface ReleaseInputs {
   githubRelease: GithubReleaseMode;
   /** Masked as soon as it is read; '' when neither the input nor GITHUB_TOKEN gave one. */
   githubToken: string;
+  /** '' for the runner's GITHUB_API_URL. */
+  githubApiUrl: string;
   releaseName: string;
   releaseBody: string;
   generateReleaseNotes: boolean;
@@ -56,6 +58,7 @@ export function readReleaseInputs(): ReleaseInputs {
   return {
     githubRelease: oneOf('github-release', ['false', 'true', 'draft'] as const),
     githubToken,
+    githubApiUrl: raw('github-api-url'),
     releaseName: releaseName(),
     // Not trimmed line by line: the body is Markdown, where leading spaces mean something.
     releaseBody: core.getInput('release-body', { trimWhitespace: false }).replace(/\s+$/, ''),

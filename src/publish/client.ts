@@ -86,7 +86,10 @@ export function toRelease(value: unknown): RemoteRelease {
 
 /** The HTTP status of a failed request; 0 when no answer came (connection refused, reset). */
 export function statusOf(error: unknown): number {
-  const status = record(error)['status'];
+  const failure = record(error);
+  // Octokit reports a request that got no answer at all (DNS, refused, reset) as status 500 without a response.
+  if (failure['name'] === 'HttpError' && failure['response'] === undefined) return 0;
+  const status = failure['status'];
   return typeof status === 'number' ? status : 0;
 }
 

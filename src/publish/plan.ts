@@ -55,6 +55,7 @@ export interface PublishDecision {
 export interface PublishInputs {
   githubRelease: GithubReleaseMode;
   githubToken: string;
+  githubApiUrl: string;
   releaseName: string;
   releaseBody: string;
   generateReleaseNotes: boolean;
@@ -87,18 +88,23 @@ export function contentTypeFor(name: string): string {
   return 'application/octet-stream';
 }
 
-/** GITHUB_API_URL as a base URL (github.com's API when unset), checked. Pure. */
-export function apiUrlFrom(env: Env): string {
-  const value = (env['GITHUB_API_URL'] ?? '').trim() || 'https://api.github.com';
-  let url: URL;
+/**
+ * The API base URL: the github-api-url input, else the runner's GITHUB_API_URL (GitHub Enterprise Server:
+ * https://HOST/api/v3), else github.com's. Checked. Pure.
+ */
+export function apiUrlFrom(env: Env, input = ''): string {
+  const value = input.trim() || (env['GITHUB_API_URL'] ?? '').trim() || 'https://api.github.com';
+  const refuse = (why: string): never => {
+    if (input.trim()) throw new InputError('github-api-url', value, `Allowed: an http(s) URL; it is ${why}.`);
+    throw new Error(`GITHUB_API_URL=${JSON.stringify(value)} is ${why}`);
+  };
+  let url: URL | undefined;
   try {
     url = new URL(value);
   } catch {
-    throw new Error(`GITHUB_API_URL=${JSON.stringify(value)} is not a URL`);
+    refuse('not a URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new Error(`GITHUB_API_URL=${JSON.stringify(value)} is not an http(s) URL`);
-  }
+  if (url!.protocol !== 'https:' && url!.protocol !== 'http:') refuse('not an http(s) URL');
   return value.replace(/\/+$/, '');
 }
 
@@ -169,7 +175,7 @@ export function planPublish(
   };
   return {
     plan: {
-      apiUrl: apiUrlFrom(env),
+      apiUrl: apiUrlFrom(env, inputs.githubApiUrl),
       owner,
       repo,
       tag,

@@ -22,6 +22,7 @@ import {
   type RepoCopy,
 } from '../support/act-runner.js';
 import { startE2eEnv, stopE2eEnv } from '../support/e2e-env.js';
+import { startReleasesServer } from '../support/github-releases-server.js';
 import { startGithubServices, type GithubServices } from '../support/github-services.js';
 import { RegistryClient, type IndexDoc } from '../support/image-registry.js';
 
@@ -378,6 +379,49 @@ describe('the action in workflows run by act', () => {
         expect(step.outputs['artifacts'], id).toBeUndefined();
       }
       expect(job.step('check').lines).toContain('OK: 3 bad inputs, 3 failed steps, nothing built');
+    },
+    RUN_TIMEOUT_MS + TEST_MARGIN_MS,
+  );
+
+  it(
+    'release: a tag push publishes the GitHub release to the local releases API; the job checks every digest',
+    async () => {
+      const token = 'ghs_e2eReleaseToken000000000000';
+      // act names the repository after the copy's origin remote.
+      const releases = await startReleasesServer({ token, repository: 'org/gin-release', immutable: true });
+      try {
+        const run = await act('release', 'e2e-release.yml', 'release', {
+          eventPayload: { ref: `refs/tags/${TAG}` },
+          vars: { E2E_GITHUB_API_URL: releases.env()['GITHUB_API_URL']! },
+          secrets: { GITHUB_TOKEN: token },
+        });
+        const job = run.job('release');
+        expect(job.result, describeRun(run, 'release')).toBe('success');
+        const release = job.step('release');
+        const published = releases.publishedRelease(TAG);
+        expect(published).toMatchObject({
+          draft: false,
+          immutable: true,
+          body: `gin-app 1.2.3 from ${repo.sha.slice(0, 7)}.`,
+        });
+        expect(release.outputs['release-id']).toBe(String(published!.id));
+        expect(job.step('check').lines).toContain(
+          `OK: published ${TAG} with 5 assets, every digest matches the built files`,
+        );
+        // Two archives, their SBOMs, the checksums file: the files the job built, byte for byte.
+        const artifacts = parseArtifacts(release) as Array<BuiltArtifactOutput & { sbom?: { path: string } }>;
+        const names = artifacts.flatMap((a) => [path.basename(a.archive!.path), path.basename(a.sbom!.path)]);
+        expect(published!.assets.map((a) => a.name).sort()).toEqual([...names, 'checksums.txt'].sort());
+        for (const artifact of artifacts) {
+          const asset = published!.assets.find((a) => a.name === path.basename(artifact.archive!.path))!;
+          expect(sha256(asset.data)).toBe(artifact.archive!.sha256);
+        }
+        // The token was masked at once; act logs add-mask arguments as they are, GitHub's runner never does.
+        const leaking = run.output.split('\n').filter((line) => line.includes(token));
+        expect(leaking.filter((line) => !line.includes('"command":"add-mask"'))).toEqual([]);
+      } finally {
+        await releases.stop();
+      }
     },
     RUN_TIMEOUT_MS + TEST_MARGIN_MS,
   );

@@ -91,6 +91,13 @@ describe('assets and the API', () => {
 
   test.each([['not a url'], ['ftp://example.com']])('apiUrlFrom refuses %s', (value) => {
     expect(() => apiUrlFrom({ GITHUB_API_URL: value })).toThrow(/GITHUB_API_URL/);
+    expect(() => apiUrlFrom({}, value)).toThrow(expect.objectContaining({ input: 'github-api-url' }));
+  });
+
+  test('the github-api-url input comes before GITHUB_API_URL', () => {
+    expect(apiUrlFrom({ GITHUB_API_URL: 'https://api.github.com' }, 'http://127.0.0.1:9/api/v3/')).toBe(
+      'http://127.0.0.1:9/api/v3',
+    );
   });
 
   test('assets are named by file and must not share a name', () => {
@@ -165,6 +172,11 @@ describe('GitHub’s answers', () => {
       /^HTTP 422: Validation Failed \(ReleaseAsset name already_exists\)$/,
     ],
     ['no answer', new Error('connect ECONNREFUSED 127.0.0.1:1'), /^connect ECONNREFUSED/],
+    [
+      'Octokit’s no answer',
+      Object.assign(new Error('getaddrinfo ENOTFOUND api.github.com'), { name: 'HttpError', status: 500 }),
+      /^getaddrinfo ENOTFOUND api\.github\.com$/,
+    ],
   ])('describeApiError: %s', (_name, failure, text) => {
     expect(describeApiError(failure)).toMatch(text);
   });
