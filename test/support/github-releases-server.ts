@@ -15,6 +15,7 @@ import {
   type Fault,
   type Listening,
 } from './github-http.js';
+import { page, parseJson, ROUTES, UPLOAD_ROUTE } from './github-releases-routes.js';
 import { ApiError, ReleasesStore, validationFailed, type StoredRelease } from './github-releases-store.js';
 
 export interface ReleasesServerOptions {
@@ -40,69 +41,6 @@ export interface ReleasesCall {
 }
 
 const MAX_UPLOAD = 512 * 1024 * 1024;
-
-interface Route {
-  operation: string;
-  method: string;
-  pattern: RegExp;
-  write?: boolean;
-}
-
-// Paths below the API root; `(?<name>...)` groups are the path parameters.
-const ROUTES: Route[] = [
-  { operation: 'listReleases', method: 'GET', pattern: /^\/repos\/(?<o>[^/]+)\/(?<r>[^/]+)\/releases$/ },
-  {
-    operation: 'createRelease',
-    method: 'POST',
-    pattern: /^\/repos\/(?<o>[^/]+)\/(?<r>[^/]+)\/releases$/,
-    write: true,
-  },
-  {
-    operation: 'generateReleaseNotes',
-    method: 'POST',
-    pattern: /^\/repos\/(?<o>[^/]+)\/(?<r>[^/]+)\/releases\/generate-notes$/,
-    write: true,
-  },
-  {
-    operation: 'getReleaseByTag',
-    method: 'GET',
-    pattern: /^\/repos\/(?<o>[^/]+)\/(?<r>[^/]+)\/releases\/tags\/(?<tag>.+)$/,
-  },
-  {
-    operation: 'getReleaseAsset',
-    method: 'GET',
-    pattern: /^\/repos\/(?<o>[^/]+)\/(?<r>[^/]+)\/releases\/assets\/(?<id>\d+)$/,
-  },
-  {
-    operation: 'deleteReleaseAsset',
-    method: 'DELETE',
-    pattern: /^\/repos\/(?<o>[^/]+)\/(?<r>[^/]+)\/releases\/assets\/(?<id>\d+)$/,
-    write: true,
-  },
-  {
-    operation: 'listReleaseAssets',
-    method: 'GET',
-    pattern: /^\/repos\/(?<o>[^/]+)\/(?<r>[^/]+)\/releases\/(?<id>\d+)\/assets$/,
-  },
-  {
-    operation: 'getRelease',
-    method: 'GET',
-    pattern: /^\/repos\/(?<o>[^/]+)\/(?<r>[^/]+)\/releases\/(?<id>\d+)$/,
-  },
-  {
-    operation: 'updateRelease',
-    method: 'PATCH',
-    pattern: /^\/repos\/(?<o>[^/]+)\/(?<r>[^/]+)\/releases\/(?<id>\d+)$/,
-    write: true,
-  },
-  {
-    operation: 'deleteRelease',
-    method: 'DELETE',
-    pattern: /^\/repos\/(?<o>[^/]+)\/(?<r>[^/]+)\/releases\/(?<id>\d+)$/,
-    write: true,
-  },
-];
-const UPLOAD_ROUTE = /^\/repos\/(?<o>[^/]+)\/(?<r>[^/]+)\/releases\/(?<id>\d+)\/assets$/;
 
 class UploadFault extends Error {
   constructor(
@@ -248,7 +186,7 @@ export class FakeReleasesService {
     const body = await readBody(req, MAX_UPLOAD);
     if (operation !== 'uploadReleaseAsset' && (req.headers['content-type'] ?? '').includes('json')) {
       try {
-        json = this.json(body);
+        json = parseJson(body);
       } catch {
         // Answered as GitHub does when the operation reads it.
       }
@@ -290,40 +228,6 @@ export class FakeReleasesService {
     }
   }
 
-  private json(body: Buffer): Record<string, unknown> {
-    if (body.length === 0) return {};
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.toString('utf8'));
-    } catch {
-      throw new ApiError(400, 'Problems parsing JSON');
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new ApiError(400, 'Problems parsing JSON');
-    }
-    return parsed as Record<string, unknown>;
-  }
-
-  private page<T>(items: T[], url: URL): [T[], Record<string, string>] {
-    const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 30) || 30));
-    const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
-    const last = Math.max(1, Math.ceil(items.length / perPage));
-    const link = (n: number, rel: string): string => {
-      const target = new URL(url);
-      target.searchParams.set('page', String(n));
-      target.searchParams.set('per_page', String(perPage));
-      return `<${target.toString()}>; rel="${rel}"`;
-    };
-    const links = [
-      ...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : []),
-      ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : []),
-    ];
-    return [
-      items.slice((page - 1) * perPage, page * perPage),
-      links.length > 0 ? { Link: links.join(', ') } : {},
-    ];
-  }
-
   private serve(
     operation: string,
     groups: Record<string, string>,
@@ -335,7 +239,7 @@ export class FakeReleasesService {
     const id = Number(groups['id']);
     switch (operation) {
       case 'listReleases': {
-        const [items, headers] = this.page(store.listed(), url);
+        const [items, headers] = page(store.listed(), url);
         return [200, items.map((r) => store.releaseJson(r)), headers];
       }
       case 'getReleaseByTag':
@@ -343,7 +247,7 @@ export class FakeReleasesService {
       case 'getRelease':
         return [200, store.releaseJson(store.release(id)), {}];
       case 'createRelease': {
-        const input = this.json(body);
+        const input = parseJson(body);
         if (
           input['make_latest'] !== undefined &&
           !['true', 'false', 'legacy'].includes(String(input['make_latest']))
@@ -369,7 +273,7 @@ export class FakeReleasesService {
         return [201, store.releaseJson(release), {}];
       }
       case 'updateRelease': {
-        const input = this.json(body);
+        const input = parseJson(body);
         if (
           input['make_latest'] !== undefined &&
           !['true', 'false', 'legacy'].includes(String(input['make_latest']))
@@ -382,7 +286,7 @@ export class FakeReleasesService {
         store.deleteRelease(id);
         return [204, null, {}];
       case 'generateReleaseNotes': {
-        const input = this.json(body);
+        const input = parseJson(body);
         if (typeof input['tag_name'] !== 'string' || input['tag_name'] === '') {
           throw validationFailed('Release', 'tag_name', 'missing_field');
         }
@@ -392,7 +296,7 @@ export class FakeReleasesService {
       }
       case 'listReleaseAssets': {
         const release = store.release(id);
-        const [items, headers] = this.page(release.assets, url);
+        const [items, headers] = page(release.assets, url);
         return [200, items.map((a) => store.assetJson(release, a)), headers];
       }
       case 'getReleaseAsset': {
