@@ -42,6 +42,10 @@ export interface ApiCall {
 }
 
 const API_VERSION = '2022-11-28';
+// A server that stops answering must not hold the step until the job's timeout: API calls get 2 minutes, an
+// upload (tens of MiB on a slow link) 20.
+const REQUEST_TIMEOUT_MS = 2 * 60_000;
+const UPLOAD_TIMEOUT_MS = 20 * 60_000;
 const PER_PAGE = 100;
 /** Pages read at most when listing (10 000 releases or assets): a bound, not a limit anyone meets. */
 const MAX_PAGES = 100;
@@ -133,6 +137,11 @@ export class ReleasesClient {
       const route = String(options.url)
         .replace(/^https?:\/\/[^/]+/, '')
         .replace(/\{\?[^}]*\}$/, '');
+      const upload = /\{\?name,label\}$/.test(String(options.url));
+      options.request = {
+        ...options.request,
+        signal: AbortSignal.timeout(upload ? UPLOAD_TIMEOUT_MS : REQUEST_TIMEOUT_MS),
+      };
       const note = (status: number): void => {
         const call = { method: options.method, route, status };
         this.calls.push(call);
@@ -243,9 +252,13 @@ export class ReleasesClient {
     data: Buffer,
   ): Promise<RemoteAsset> {
     if (!release.uploadUrl) throw new Error(`release ${release.id} came without an upload_url`);
+    // GitHub always sends the template; a URL without one still gets the name as the query.
+    const url = /\{\?[^}]*\}$/.test(release.uploadUrl)
+      ? release.uploadUrl
+      : `${release.uploadUrl}{?name,label}`;
     const response = await this.octokit.request({
       method: 'POST',
-      url: release.uploadUrl,
+      url,
       name,
       data,
       headers: { 'content-type': contentType, 'content-length': data.length },
