@@ -239,16 +239,20 @@ describe('the action in workflows run by act', () => {
         `OK: 3 artifacts, Linux ones static, smoke passed on 2, checksums verified, version 1.2.3, uploaded as ${names[0]}`,
       );
 
-      // What reached the artifact service: the three archives and the checksums, byte for byte as reported.
+      // What reached the artifact service: the three archives, their SBOMs and the checksums, byte for byte.
       const stored = await storedFiles(names[0]!);
       const archiveNames = artifacts.map((a) => path.basename(a.archive!.path));
-      expect([...stored.keys()].sort()).toEqual([...archiveNames, 'checksums.txt'].sort());
+      const sbomNames = archiveNames.map((name) => `${name}.sbom.json`);
+      expect([...stored.keys()].sort()).toEqual([...archiveNames, ...sbomNames, 'checksums.txt'].sort());
       for (const artifact of artifacts) {
         expect(sha256(stored.get(path.basename(artifact.archive!.path))!)).toBe(artifact.archive!.sha256);
       }
       const checksumLines = stored.get('checksums.txt')!.toString('utf8').trim().split('\n');
       expect(checksumLines.sort()).toEqual(
-        artifacts.map((a) => `${a.archive!.sha256}  ${path.basename(a.archive!.path)}`).sort(),
+        [
+          ...artifacts.map((a) => `${a.archive!.sha256}  ${path.basename(a.archive!.path)}`),
+          ...sbomNames.map((name) => `${sha256(stored.get(name)!)}  ${name}`),
+        ].sort(),
       );
       expect(archiveNames.every((name) => name.includes('_1.2.3_'))).toBe(true);
 
@@ -299,10 +303,17 @@ describe('the action in workflows run by act', () => {
       names.forEach((name, index) => {
         expect(services.artifacts.find(name)?.id, name).toBe(ids[index]);
       });
+      // Each target's artifact holds its archive and the archive's SBOM.
       const linux = await storedFiles(`${base}-linux-amd64`);
-      expect([...linux.keys()]).toEqual([expect.stringMatching(/_linux_amd64\.tar\.gz$/)]);
+      expect([...linux.keys()].sort()).toEqual([
+        expect.stringMatching(/_linux_amd64\.tar\.gz$/),
+        expect.stringMatching(/_linux_amd64\.tar\.gz\.sbom\.json$/),
+      ]);
       const windows = await storedFiles(`${base}-windows-amd64`);
-      expect([...windows.keys()]).toEqual([expect.stringMatching(/_windows_amd64\.zip$/)]);
+      expect([...windows.keys()].sort()).toEqual([
+        expect.stringMatching(/_windows_amd64\.zip$/),
+        expect.stringMatching(/_windows_amd64\.zip\.sbom\.json$/),
+      ]);
       const checksums = (await storedFiles(`${base}-checksums`)).get('checksums.txt')!.toString('utf8');
       for (const [file, data] of [...linux, ...windows])
         expect(checksums).toContain(`${sha256(data)}  ${file}`);
