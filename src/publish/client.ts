@@ -34,7 +34,7 @@ export interface ReleaseFields {
   prerelease: boolean;
 }
 
-/** One request as the log and the summary list it: `GET /repos/{owner}/{repo}/releases/tags/{tag} 404`. */
+/** One request as the log and the summary list it: `GET /repos/octo/app/releases/tags/v1.2.3 404`. */
 export interface ApiCall {
   method: string;
   route: string;
@@ -134,9 +134,9 @@ export class ReleasesClient {
     });
     this.octokit.hook.wrap('request', async (request, options) => {
       options.headers['x-github-api-version'] = API_VERSION;
-      const route = String(options.url)
-        .replace(/^https?:\/\/[^/]+/, '')
-        .replace(/\{\?[^}]*\}$/, '');
+      // The request as sent (path and query, parameters filled in), for the log and the summary.
+      const sent = new URL(this.octokit.request.endpoint.parse(options).url);
+      const route = `${sent.pathname}${sent.search.replace(/&$/, '')}`;
       const upload = /\{\?name,label\}$/.test(String(options.url));
       options.request = {
         ...options.request,
