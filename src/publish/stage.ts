@@ -177,20 +177,25 @@ class Publisher {
       );
     }
     for (const asset of local) {
-      const remote = existing.find((r) => r.name === asset.name);
-      const check = await this.settle(asset, remote);
-      if (check.status === 'same') {
-        core.info(`${asset.name} is on the draft already, identical.`);
-        continue;
-      }
-      if (remote) {
+      // A failed upload can leave a half asset beside a good one of the same name: keep one good, drop the rest.
+      let kept = false;
+      for (const remote of existing.filter((r) => r.name === asset.name)) {
+        const check = kept ? undefined : await this.settle(asset, remote);
+        if (check?.status === 'same') {
+          kept = true;
+          core.info(`${asset.name} is on the draft already, identical.`);
+          continue;
+        }
         core.info(
-          `Replacing ${asset.name} on the draft: ${check.status === 'different' ? check.reason : 'unverified'}.`,
+          check
+            ? `Replacing ${asset.name} on the draft: ${check.status === 'different' ? check.reason : 'unverified'}.`
+            : `Deleting a second ${asset.name} from the draft.`,
         );
         await this.call(`Deleting the stale asset ${asset.name} from the draft release`, () =>
           this.client.deleteAsset(remote.id),
         );
       }
+      if (kept) continue;
       const data = await fs.readFile(asset.path);
       if (createHash('sha256').update(data).digest('hex') !== asset.sha256) {
         throw new PublishError(`${asset.name} changed while it was being published; nothing was published.`);

@@ -225,7 +225,7 @@ describe('github-release publishes the smoke-tested files', () => {
     expect(again.log).toMatch(/Completing the draft release \d+ an earlier run left for v1\.2\.3/);
   });
 
-  test('a leftover draft with a stale and a foreign asset is made exactly this build, then published', async () => {
+  test('a leftover draft with stale, half-uploaded and foreign assets is made exactly this build, then published', async () => {
     const service = await start();
     const draft = service.store.create({
       tag_name: 'v1.2.3',
@@ -241,6 +241,15 @@ describe('github-release publishes the smoke-tested files', () => {
       Buffer.from('stale'),
     );
     service.store.upload(draft, 'notes.pdf', null, 'application/pdf', Buffer.from('%PDF'));
+    // What a failed upload leaves: an empty half asset, here beside a stale full one of the same name.
+    service.store.starter(draft, 'app_1.2.3_windows_amd64.zip', 'application/zip');
+    service.store.upload(
+      draft,
+      'app_1.2.3_windows_amd64.zip',
+      null,
+      'application/zip',
+      Buffer.from('old zip'),
+    );
     const result = await release(workspace());
     expect(result.exitCode, result.log).toBe(0);
     const done = service.publishedRelease('v1.2.3')!;
