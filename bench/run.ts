@@ -1,7 +1,7 @@
 // `npm run bench`: runs every benchmark in bench/ one after another (they compete for the same 2 cores otherwise),
 // and writes bench/RESULTS.md with the machine, the date and each benchmark's own figures and ratios.
 //
-//   node --import tsx bench/run.ts [build smoke cache image archive]
+//   node --import tsx bench/run.ts [build smoke cache image archive release]
 //   node --import tsx bench/run.ts --from-results   (RESULTS.md from the JSON each benchmark wrote in its last run)
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -10,7 +10,7 @@ import * as path from 'node:path';
 
 const benchDir = import.meta.dirname;
 const root = path.resolve(benchDir, '..');
-const ALL = ['build', 'smoke', 'cache', 'image', 'archive'] as const;
+const ALL = ['build', 'smoke', 'cache', 'image', 'archive', 'release'] as const;
 const LIMIT_MS = 30 * 60_000;
 
 interface BenchRun {

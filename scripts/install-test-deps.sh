@@ -20,6 +20,13 @@ if [ -f scripts/act/install.sh ]; then
   bash scripts/act/install.sh
 fi
 
+# cyclonedx-gomod, the Go SBOM generator the SBOM tests compare the action's SBOMs with.
+CYCLONEDX_GOMOD_VERSION=v1.10.0
+if [ "$(cyclonedx-gomod version 2>/dev/null | awk '/^Version:/ {print $2}')" != "$CYCLONEDX_GOMOD_VERSION" ]; then
+  GOBIN="${BIN_DIR:-/usr/local/bin}" GOFLAGS=-buildvcs=false \
+    go install "github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod@$CYCLONEDX_GOMOD_VERSION"
+fi
+
 # Fixture modules come from the module proxy once; tests that must stay offline then read them with GOPROXY=file://.
 for mod in test/fixtures/*/go.mod test/fixtures/smoke/*/go.mod; do
   [ -f "$mod" ] || continue

@@ -6,19 +6,30 @@ import { readFileInputs, type FileInputs } from './inputs/files.js';
 import { readGoInputs, type GoInputs } from './inputs/go.js';
 import { readGoreleaserInputs, type GoreleaserInputs } from './inputs/goreleaser.js';
 import { readImageInputs, type ImageInputs } from './inputs/image.js';
+import { readReleaseInputs, type ReleaseInputs } from './inputs/release.js';
 import { readSmokeInputs, type SmokeInputs } from './inputs/smoke.js';
 
 export type { GoDownloadSource } from './inputs/go.js';
 export type { ArchiveFormat, UploadMode } from './inputs/files.js';
 export type { SmokeTargets } from './inputs/smoke.js';
 export type { CgoAuditMode } from './inputs/cgo.js';
+export type { GithubReleaseMode, MakeLatestSetting, PrereleaseSetting } from './inputs/release.js';
 
 export interface Inputs
-  extends GoInputs, BuildInputs, SmokeInputs, FileInputs, ImageInputs, CgoInputs, GoreleaserInputs {}
+  extends
+    GoInputs,
+    BuildInputs,
+    SmokeInputs,
+    FileInputs,
+    ImageInputs,
+    CgoInputs,
+    GoreleaserInputs,
+    ReleaseInputs {}
 
 export function getInputs(): Inputs {
   // Secrets are read (and masked) first, so that no message about another input can print them.
   const image = readImageInputs();
+  const release = readReleaseInputs();
   const build = readBuildInputs();
   return {
     ...readGoInputs(),
@@ -28,5 +39,6 @@ export function getInputs(): Inputs {
     ...image,
     ...readCgoInputs(),
     ...readGoreleaserInputs(build.workingDirectory),
+    ...release,
   };
 }

@@ -14,6 +14,7 @@ import { writeOutputs } from './outputs.js';
 import { runPackageStage } from './package/stage.js';
 import { planRelease } from './plan.js';
 import { gatherFacts } from './prepare.js';
+import { packagedHashes, runPublishStage } from './publish/stage.js';
 import { runSmokeStage } from './smoke/stage.js';
 import { newRunState, timed, type RunState } from './state.js';
 import { runUploadStage } from './upload/stage.js';
@@ -111,6 +112,17 @@ async function release(state: RunState): Promise<void> {
     const uploadPlan = plan.upload;
     state.upload = await timed(state, 'Upload artifacts', () => runUploadStage(uploadPlan));
   }
+
+  // Last: the release gets exactly the files that passed every stage above.
+  if (plan.publish) {
+    const publishPlan = plan.publish;
+    const packaged = packagedHashes(state.package);
+    state.publish = await timed(state, 'GitHub release', () =>
+      runPublishStage(publishPlan, { token: inputs.githubToken, packaged }),
+    );
+    check(state, 'GitHub release', state.publish.problems);
+  } else if (plan.publishSkipped)
+    core.notice(plan.publishSkipped, { title: 'gin-release: no GitHub release' });
 }
 
 /** Nothing this run started outlives it: the smoke test's process groups, then anything carrying the tracking id. */

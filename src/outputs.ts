@@ -3,16 +3,24 @@
 import * as core from '@actions/core';
 import type { RunState } from './state.js';
 import { writeSummary, type SummaryData } from './summary.js';
-import type { ArtifactRecord } from './types.js';
+import type { ArchiveInfo, ArtifactRecord } from './types.js';
+
+/** The file with its release download URL, when the GitHub release has it (a failed one has none to give). */
+function withUrl(file: ArchiveInfo | undefined, state: RunState): ArchiveInfo | undefined {
+  const assets = state.publish?.outcome === 'failed' ? [] : (state.publish?.assets ?? []);
+  const url = file && assets.find((asset) => asset.path === file.path)?.url;
+  return file && url ? { ...file, url } : file;
+}
 
 /** One record per built binary, with what the later stages added (smoke result, archive). */
 export function artifactRecords(state: RunState): ArtifactRecord[] {
   return (state.build?.artifacts ?? []).map((artifact) => {
     const smoke = state.smoke?.results.get(artifact.target.id);
-    const archive = state.package?.archives.get(artifact.target.id);
     const cgoPackages = state.cgoAudit?.packages
       .filter((pkg) => pkg.goos.includes(artifact.target.goos))
       .map((pkg) => pkg.importPath);
+    const archive = withUrl(state.package?.archives.get(artifact.target.id), state);
+    const sbom = withUrl(state.package?.sboms?.get(artifact.target.id), state);
     return {
       target: artifact.target.id,
       goos: artifact.target.goos,
@@ -26,6 +34,7 @@ export function artifactRecords(state: RunState): ArtifactRecord[] {
       ...(state.inputs?.cgo && artifact.glibc ? { glibc: artifact.glibc } : {}),
       ...(smoke ? { smoke } : {}),
       ...(archive ? { archive } : {}),
+      ...(sbom ? { sbom } : {}),
     };
   });
 }
@@ -40,6 +49,7 @@ export function outputValues(state: RunState): Array<[string, string]> {
   }
   if (state.build) values.push(['artifacts', JSON.stringify(artifactRecords(state))]);
   if (state.package) values.push(['checksums-file', state.package.checksumsFile]);
+  if (state.package) values.push(['subject-checksums', state.package.checksumsFile]);
   if (state.release) values.push(['version', state.release.version]);
   if (state.upload) {
     values.push(['artifact-names', JSON.stringify(state.upload.uploads.map((u) => u.name))]);
@@ -50,11 +60,40 @@ export function outputValues(state: RunState): Array<[string, string]> {
     values.push(['image-refs', JSON.stringify(state.image.refs)]);
     if (state.image.metadata) values.push(['image-metadata', state.image.metadata]);
   }
+  const published = state.publish?.outcome === 'failed' ? undefined : state.publish?.release;
+  if (published) values.push(['release-url', published.url], ['release-id', String(published.id)]);
   return values;
+}
+
+/** The release section of the summary: what the publish stage did, or why it did not run. Pure. */
+function releaseSummary(state: RunState): SummaryData['release'] {
+  const plan = state.plan?.publish;
+  if (state.publish && plan) {
+    const release = state.publish.release;
+    return {
+      status: state.publish.outcome,
+      tag: state.publish.tag,
+      ...(release ? { url: release.url, prerelease: release.prerelease } : {}),
+      assets: state.publish.assets.map((asset) => ({ name: asset.name, size: asset.size, url: asset.url })),
+      apiCalls: state.publish.calls.map(
+        (call) => `${call.method} ${call.route} ${call.status || 'no answer'}`,
+      ),
+      repository: `${plan.owner}/${plan.repo}`,
+      checksumsName: plan.assets.find((asset) => asset.kind === 'checksums')?.name ?? 'checksums.txt',
+    };
+  }
+  if (plan && state.failed !== undefined) {
+    return { status: 'failed', tag: plan.tag, assets: [], apiCalls: [] };
+  }
+  if (state.plan?.publishSkipped) {
+    return { status: 'skipped', tag: '', assets: [], apiCalls: [], reason: state.plan.publishSkipped };
+  }
+  return undefined;
 }
 
 /** The summary's view of the run. Pure. */
 export function summaryData(state: RunState): SummaryData {
+  const release = releaseSummary(state);
   return {
     goVersion: state.go?.version ?? '',
     goSource: state.go?.source ?? 'runner',
@@ -73,6 +112,7 @@ export function summaryData(state: RunState): SummaryData {
           ...(state.upload.skipped ? { uploadSkippedReason: state.upload.skipped } : {}),
         }
       : {}),
+    ...(release ? { release } : {}),
     ...(state.image
       ? {
           image: {

@@ -15,6 +15,8 @@ import { fileNameProblem, versionProblem } from './inputs/names.js';
 import { archiveExtension, planArchives } from './package/archive.js';
 import { checkArchiveNames, checkArchivePatterns } from './package/patterns.js';
 import type { PackageStagePlan } from './package/stage.js';
+import { planPublish, type PublishStagePlan, type ShippedFile } from './publish/plan.js';
+import { sbomPathFor } from './sbom/write.js';
 import {
   planSmokeStage,
   smokeOptionsFromInputs,
@@ -65,6 +67,10 @@ export interface ReleasePlan {
   cgoAudit: CgoAuditPlan | null;
   /** Said once before the build (a goreleaser file's keys that were not applied). */
   warnings: string[];
+  /** The GitHub release; null when github-release is off or the ref is not a tag. */
+  publish: PublishStagePlan | null;
+  /** Why github-release is on and nothing is published (not a tag); null otherwise. */
+  publishSkipped: string | null;
 }
 
 export function planRelease(given: Inputs, facts: PlanFacts): ReleasePlan {
@@ -123,15 +129,24 @@ export function planRelease(given: Inputs, facts: PlanFacts): ReleasePlan {
   );
   const smokeOptions = smokeOptionsFromInputs(inputs);
 
-  // With archive-format none the bare binary is what ships, so it is what gets uploaded.
-  const uploadFiles: UploadFile[] = archives.map((archive, index) => ({
-    path:
+  // With archive-format none the bare binary is what ships. Each archive's SBOM travels with it.
+  const shipped: ShippedFile[] = archives.flatMap((archive, index) => {
+    const file =
       archive.format === 'none'
         ? builds[index]!.output
-        : archive.outputPath + archiveExtension(archive.format),
-    target: archive.target.id,
+        : archive.outputPath + archiveExtension(archive.format);
+    const target = archive.target.id;
+    return [
+      { path: file, kind: 'archive' as const, target },
+      ...(inputs.archiveSbom ? [{ path: sbomPathFor(file), kind: 'sbom' as const, target }] : []),
+    ];
+  });
+  shipped.push({ path: path.join(outputDir, inputs.checksumsFile), kind: 'checksums' });
+  const uploadFiles: UploadFile[] = shipped.map((file) => ({
+    path: file.path,
+    ...(file.target !== undefined ? { target: file.target } : {}),
   }));
-  uploadFiles.push({ path: path.join(outputDir, inputs.checksumsFile) });
+  const publish = planPublish(inputs, { release, env: facts.env, binaryName, files: shipped });
 
   return {
     workingDirectory,
@@ -170,6 +185,7 @@ export function planRelease(given: Inputs, facts: PlanFacts): ReleasePlan {
       checksumsFile: inputs.checksumsFile,
       epoch: release.epoch,
       parallelism: inputs.parallelism,
+      sbom: inputs.archiveSbom ? { version: release.version, date: release.date } : null,
     },
     image: inputs.image.length > 0 ? planImageStage(inputs, inputs.targets, release, smokeOptions) : null,
     upload: inputs.upload
@@ -189,6 +205,8 @@ export function planRelease(given: Inputs, facts: PlanFacts): ReleasePlan {
       goreleaser && goreleaser.unapplied.length > 0
         ? [unappliedWarning(given.goreleaserConfig!.file, goreleaser.unapplied)]
         : [],
+    publish: publish.plan,
+    publishSkipped: publish.skipped,
   };
 }
 

@@ -9,6 +9,7 @@ import type { ImageStageResult } from './image/plan.js';
 import type { Inputs } from './inputs.js';
 import type { PackageStageResult } from './package/stage.js';
 import type { ReleasePlan } from './plan.js';
+import type { PublishStageResult } from './publish/stage.js';
 import type { SmokeStageResult } from './smoke/stage.js';
 import type { ReleaseInfo } from './types.js';
 import type { UploadResult } from './upload/artifacts.js';
@@ -30,6 +31,7 @@ export interface RunState {
   package?: PackageStageResult;
   image?: ImageStageResult;
   upload?: UploadResult;
+  publish?: PublishStageResult;
   timings: StageTiming[];
   /** One line per problem, each listed once, in the order they were found. */
   failures: string[];

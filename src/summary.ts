@@ -17,7 +17,24 @@ export interface SummaryData {
   image?: { refs: string[]; digest?: string; platforms: string[]; pushed: boolean };
   /** What the cgo audit found: packages needing cgo (cgo off) or the glibc cgo binaries need (cgo on). */
   cgoAudit?: { cgo: boolean; lines: string[] };
+  release?: ReleaseSummary;
   failures: string[];
+}
+
+export interface ReleaseSummary {
+  status: 'published' | 'draft' | 'unchanged' | 'failed' | 'skipped';
+  tag: string;
+  /** The release page (a draft's is only visible to people who may push). */
+  url?: string;
+  prerelease?: boolean;
+  assets: Array<{ name: string; size: number; url: string }>;
+  /** `METHOD route status` per API request. */
+  apiCalls: string[];
+  /** Why nothing was published (status skipped). */
+  reason?: string;
+  /** owner/repo, for the `gh attestation verify` line. */
+  repository?: string;
+  checksumsName?: string;
 }
 
 /** 7.4 MiB style sizes, binary units. Pure. */
@@ -176,6 +193,8 @@ export function renderSummary(data: SummaryData): string {
     out.push(`Workflow artifacts: not uploaded (${escapeCell(data.uploadSkippedReason)}).`, '');
   }
 
+  if (data.release) out.push(...renderRelease(data.release));
+
   if (data.cache) {
     const key = data.cache.key ? `, key ${escapeCell(data.cache.key)}` : '';
     const detail = data.cache.detail ? `: ${escapeCell(data.cache.detail)}` : '';
@@ -188,6 +207,56 @@ export function renderSummary(data: SummaryData): string {
     out.push('', '</details>', '');
   }
   return out.join('\n');
+}
+
+/** A command line as a code span; anything with characters that could break out of one is escaped text. */
+function command(text: string): string {
+  return /^[\w.:@/+=, -]+$/.test(text) ? `\`${text}\`` : escapeCell(text);
+}
+
+/** A Markdown link when the URL is a plain http(s) URL, else the escaped text alone. */
+function link(text: string, url: string | undefined): string {
+  return url && /^https?:\/\/[^\s()<>[\]]+$/.test(url) ? `[${escapeCell(text)}](${url})` : escapeCell(text);
+}
+
+function renderRelease(release: ReleaseSummary): string[] {
+  const out = ['### GitHub release', ''];
+  const name = link(release.tag, release.url);
+  const count = `${release.assets.length} asset${release.assets.length === 1 ? '' : 's'}`;
+  const kind = release.prerelease ? ' as a pre-release' : '';
+  const lines: Record<ReleaseSummary['status'], string> = {
+    published: `Published ${name}${kind} with ${count}, each checked after upload against the local file (size and SHA-256 digest).`,
+    draft: `Draft ${name}${kind} holds ${count}, each checked after upload against the local file; it waits for a person to publish it.`,
+    unchanged: `${name} was already published with these ${count}, byte for byte: left as it was.`,
+    failed: `Not published (see Failures above)${release.url ? `; the draft ${name} is left for inspection` : ''}.`,
+    skipped: `Not published: ${escapeCell(release.reason ?? '')}`,
+  };
+  out.push(lines[release.status], '');
+  if (release.status !== 'skipped' && release.status !== 'failed' && release.assets.length > 0) {
+    out.push('| Asset | Size |', '| --- | ---: |');
+    for (const asset of release.assets)
+      out.push(`| ${link(asset.name, asset.url)} | ${formatBytes(asset.size)} |`);
+    out.push('');
+    const archive = release.assets.find((asset) => /\.(tar\.gz|zip)$/.test(asset.name)) ?? release.assets[0]!;
+    const checksums = release.checksumsName ?? 'checksums.txt';
+    out.push(
+      `Check a download: ${command(`sha256sum -c ${checksums} --ignore-missing`)}. Its provenance, once ` +
+        `${code('actions/attest-build-provenance')} has attested ${code(checksums)} (subject-checksums): ` +
+        `${command(`gh attestation verify ${archive.name}${release.repository ? ` --repo ${release.repository}` : ''}`)}`,
+      '',
+    );
+  }
+  if (release.apiCalls.length > 0) {
+    out.push(
+      `<details><summary>GitHub API requests (${release.apiCalls.length})</summary>`,
+      '',
+      ...release.apiCalls.map((call) => `- ${escapeCell(call)}`),
+      '',
+      '</details>',
+      '',
+    );
+  }
+  return out;
 }
 
 /**

@@ -29,3 +29,20 @@ export function renderTemplate(template: string, values: Record<string, string>)
     return value;
   });
 }
+
+/**
+ * Placeholders of release-name and release-body: the tag as pushed (`v1.2.3`), the version (`1.2.3`), the binary
+ * name, the full and short commit, the commit time.
+ */
+export const RELEASE_PLACEHOLDERS = ['tag', 'version', 'name', 'commit', 'short-commit', 'date'] as const;
+export type ReleaseTemplateValues = Record<(typeof RELEASE_PLACEHOLDERS)[number], string>;
+
+/**
+ * Replaces the known release placeholders and keeps every other brace as written, so a release body can hold
+ * Markdown or JSON with braces. Pure.
+ */
+export function renderReleaseText(text: string, values: ReleaseTemplateValues): string {
+  return text.replace(/\{([a-z-]+)\}/g, (whole, key: string) =>
+    Object.hasOwn(values, key) ? values[key as keyof ReleaseTemplateValues] : whole,
+  );
+}

@@ -39,6 +39,8 @@ export interface ArchiveInfo {
   path: string;
   size: number;
   sha256: string;
+  /** Its download URL on the GitHub release, once it is a release asset. */
+  url?: string;
 }
 
 /** One built and inspected binary, as the stages hand it on. */
@@ -73,6 +75,8 @@ export interface ArtifactRecord {
   glibc?: string;
   smoke?: SmokeResult;
   archive?: ArchiveInfo;
+  /** The archive's `<archive>.sbom.json`. */
+  sbom?: ArchiveInfo;
 }
 
 export type GoSource = 'runner' | 'tool-cache' | 'download';

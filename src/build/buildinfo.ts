@@ -1,14 +1,28 @@
 // Go build info as the linker embeds it (debug/buildinfo, runtime/debug.ParseBuildInfo), read from the binary's
 // bytes. Pure: works on a Buffer, so it is tested without any binary on disk.
 
+/** A module as a `mod`, `dep` or `=>` line names it. */
+export interface BuildInfoModule {
+  path: string;
+  /** `(devel)` for the main module of a local build and for a folder replacement. */
+  version: string;
+  /** go.sum's `h1:` hash of the module's files; '' for the main module and for folder replacements. */
+  sum: string;
+}
+
+export interface BuildInfoDep extends BuildInfoModule {
+  /** The `=>` line after the dep: the module (or folder, version `(devel)`) that was built instead of it. */
+  replace?: BuildInfoModule;
+}
+
 export interface GoBuildInfo {
   /** e.g. go1.26.8 */
   goVersion: string;
   /** Import path of the main package. */
   path: string;
   /** Main module path and version (`(devel)` for a local build). */
-  mainModule?: { path: string; version: string };
-  deps: Array<{ path: string; version: string }>;
+  mainModule?: BuildInfoModule;
+  deps: BuildInfoDep[];
   /** `build` lines: CGO_ENABLED, GOOS, GOARCH, GOARM, GOAMD64, -trimpath, -ldflags, -tags, ... */
   settings: Record<string, string>;
 }
@@ -106,15 +120,27 @@ export function unquoteGo(raw: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
-/** Parses the module info text: `path`, `mod`, `dep`, `=>` and `build` lines. */
+function moduleFields(rest: string[]): BuildInfoModule {
+  return { path: rest[0] ?? '', version: rest[1] ?? '', sum: rest[2] ?? '' };
+}
+
+/**
+ * Parses the module info text: `path`, `mod`, `dep`, `=>` and `build` lines (runtime/debug.BuildInfo.String's
+ * format). A `=>` line belongs to the `mod` or `dep` line just before it.
+ */
 export function parseModInfo(goVersion: string, text: string): GoBuildInfo {
   const info: GoBuildInfo = { goVersion, path: '', deps: [], settings: {} };
+  let last: BuildInfoDep | undefined;
   for (const line of text.split('\n')) {
     const [kind, ...rest] = line.split('\t');
     if (kind === 'path') info.path = rest.join('\t');
-    else if (kind === 'mod') info.mainModule = { path: rest[0] ?? '', version: rest[1] ?? '' };
-    else if (kind === 'dep') info.deps.push({ path: rest[0] ?? '', version: rest[1] ?? '' });
-    else if (kind === 'build') {
+    else if (kind === 'mod') last = info.mainModule = moduleFields(rest);
+    else if (kind === 'dep') {
+      last = moduleFields(rest);
+      info.deps.push(last);
+    } else if (kind === '=>') {
+      if (last) last.replace = moduleFields(rest);
+    } else if (kind === 'build') {
       const kv = rest.join('\t');
       let key: string;
       let value: string;

@@ -1,7 +1,8 @@
-// The package stage: one archive per built binary (or the bare binary for format none) and one checksums file
-// over all of them.
+// The package stage: one archive per built binary (or the bare binary for format none), an SBOM beside each
+// (when on), and one checksums file over all of them.
 import * as path from 'node:path';
 import type { ArchiveInfo, BuiltArtifact } from '../types.js';
+import { writeSbom, type SbomPlan } from '../sbom/write.js';
 import { inPool } from '../util/pool.js';
 import { createArchive, resolveExtraFiles, type ArchivePlan } from './archive.js';
 import { writeChecksums } from './checksums.js';
@@ -17,11 +18,15 @@ export interface PackageStagePlan {
   /** Every mtime inside the archives (the commit time). */
   epoch: number;
   parallelism: number;
+  /** `<archive>.sbom.json` per archive from the binary's build info; null when archive-sbom is off. */
+  sbom?: SbomPlan | null;
 }
 
 export interface PackageStageResult {
   /** Keyed by target id. */
   archives: Map<string, ArchiveInfo>;
+  /** Keyed by target id; empty when archive-sbom is off. */
+  sboms?: Map<string, ArchiveInfo>;
   /** Absolute path of the checksums file. */
   checksumsFile: string;
 }
@@ -45,13 +50,15 @@ export async function runPackageStage(
       outputPath: archive.outputPath,
       epoch: plan.epoch,
     });
-    return [artifact.target.id, info] as const;
+    const sbom = plan.sbom ? await writeSbom(plan.sbom, artifact, info.path) : undefined;
+    return { id: artifact.target.id, info, sbom };
   });
-  const archives = new Map(made);
+  const archives = new Map(made.map((m) => [m.id, m.info]));
+  const sboms = new Map(made.flatMap((m) => (m.sbom ? [[m.id, m.sbom] as const] : [])));
   const checksumsFile = await writeChecksums(
     plan.outputDir,
     plan.checksumsFile,
-    [...archives.values()].map((archive) => archive.path),
+    made.flatMap((m) => [m.info.path, ...(m.sbom ? [m.sbom.path] : [])]),
   );
-  return { archives, checksumsFile };
+  return { archives, sboms, checksumsFile };
 }

@@ -69,9 +69,12 @@ function checkArtifactName(name: string): void {
   }
 }
 
+// A target's SBOM is a few KiB beside its archive: too small to decide how the archive is compressed.
+const SIDECAR = /\.sbom\.json$/i;
+
 /** Level 0 when the target files are all archives already (deflating them again only costs time). */
 export function compressionLevelFor(files: UploadFile[]): number {
-  const targeted = files.filter((f) => f.target !== undefined);
+  const targeted = files.filter((f) => f.target !== undefined && !SIDECAR.test(f.path));
   const deciding = targeted.length > 0 ? targeted : files;
   return deciding.length > 0 && deciding.every((f) => ALREADY_COMPRESSED.test(f.path))
     ? 0

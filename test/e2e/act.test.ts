@@ -22,6 +22,7 @@ import {
   type RepoCopy,
 } from '../support/act-runner.js';
 import { startE2eEnv, stopE2eEnv } from '../support/e2e-env.js';
+import { startReleasesServer } from '../support/github-releases-server.js';
 import { startGithubServices, type GithubServices } from '../support/github-services.js';
 import { RegistryClient, type IndexDoc } from '../support/image-registry.js';
 
@@ -238,16 +239,20 @@ describe('the action in workflows run by act', () => {
         `OK: 3 artifacts, Linux ones static, smoke passed on 2, checksums verified, version 1.2.3, uploaded as ${names[0]}`,
       );
 
-      // What reached the artifact service: the three archives and the checksums, byte for byte as reported.
+      // What reached the artifact service: the three archives, their SBOMs and the checksums, byte for byte.
       const stored = await storedFiles(names[0]!);
       const archiveNames = artifacts.map((a) => path.basename(a.archive!.path));
-      expect([...stored.keys()].sort()).toEqual([...archiveNames, 'checksums.txt'].sort());
+      const sbomNames = archiveNames.map((name) => `${name}.sbom.json`);
+      expect([...stored.keys()].sort()).toEqual([...archiveNames, ...sbomNames, 'checksums.txt'].sort());
       for (const artifact of artifacts) {
         expect(sha256(stored.get(path.basename(artifact.archive!.path))!)).toBe(artifact.archive!.sha256);
       }
       const checksumLines = stored.get('checksums.txt')!.toString('utf8').trim().split('\n');
       expect(checksumLines.sort()).toEqual(
-        artifacts.map((a) => `${a.archive!.sha256}  ${path.basename(a.archive!.path)}`).sort(),
+        [
+          ...artifacts.map((a) => `${a.archive!.sha256}  ${path.basename(a.archive!.path)}`),
+          ...sbomNames.map((name) => `${sha256(stored.get(name)!)}  ${name}`),
+        ].sort(),
       );
       expect(archiveNames.every((name) => name.includes('_1.2.3_'))).toBe(true);
 
@@ -298,10 +303,17 @@ describe('the action in workflows run by act', () => {
       names.forEach((name, index) => {
         expect(services.artifacts.find(name)?.id, name).toBe(ids[index]);
       });
+      // Each target's artifact holds its archive and the archive's SBOM.
       const linux = await storedFiles(`${base}-linux-amd64`);
-      expect([...linux.keys()]).toEqual([expect.stringMatching(/_linux_amd64\.tar\.gz$/)]);
+      expect([...linux.keys()].sort()).toEqual([
+        expect.stringMatching(/_linux_amd64\.tar\.gz$/),
+        expect.stringMatching(/_linux_amd64\.tar\.gz\.sbom\.json$/),
+      ]);
       const windows = await storedFiles(`${base}-windows-amd64`);
-      expect([...windows.keys()]).toEqual([expect.stringMatching(/_windows_amd64\.zip$/)]);
+      expect([...windows.keys()].sort()).toEqual([
+        expect.stringMatching(/_windows_amd64\.zip$/),
+        expect.stringMatching(/_windows_amd64\.zip\.sbom\.json$/),
+      ]);
       const checksums = (await storedFiles(`${base}-checksums`)).get('checksums.txt')!.toString('utf8');
       for (const [file, data] of [...linux, ...windows])
         expect(checksums).toContain(`${sha256(data)}  ${file}`);
@@ -378,6 +390,49 @@ describe('the action in workflows run by act', () => {
         expect(step.outputs['artifacts'], id).toBeUndefined();
       }
       expect(job.step('check').lines).toContain('OK: 3 bad inputs, 3 failed steps, nothing built');
+    },
+    RUN_TIMEOUT_MS + TEST_MARGIN_MS,
+  );
+
+  it(
+    'release: a tag push publishes the GitHub release to the local releases API; the job checks every digest',
+    async () => {
+      const token = 'ghs_e2eReleaseToken000000000000';
+      // act names the repository after the copy's origin remote.
+      const releases = await startReleasesServer({ token, repository: 'org/gin-release', immutable: true });
+      try {
+        const run = await act('release', 'e2e-release.yml', 'release', {
+          eventPayload: { ref: `refs/tags/${TAG}` },
+          vars: { E2E_GITHUB_API_URL: releases.env()['GITHUB_API_URL']! },
+          secrets: { GITHUB_TOKEN: token },
+        });
+        const job = run.job('release');
+        expect(job.result, describeRun(run, 'release')).toBe('success');
+        const release = job.step('release');
+        const published = releases.publishedRelease(TAG);
+        expect(published).toMatchObject({
+          draft: false,
+          immutable: true,
+          body: `gin-app 1.2.3 from ${repo.sha.slice(0, 7)}.`,
+        });
+        expect(release.outputs['release-id']).toBe(String(published!.id));
+        expect(job.step('check').lines).toContain(
+          `OK: published ${TAG} with 5 assets, every digest matches the built files`,
+        );
+        // Two archives, their SBOMs, the checksums file: the files the job built, byte for byte.
+        const artifacts = parseArtifacts(release) as Array<BuiltArtifactOutput & { sbom?: { path: string } }>;
+        const names = artifacts.flatMap((a) => [path.basename(a.archive!.path), path.basename(a.sbom!.path)]);
+        expect(published!.assets.map((a) => a.name).sort()).toEqual([...names, 'checksums.txt'].sort());
+        for (const artifact of artifacts) {
+          const asset = published!.assets.find((a) => a.name === path.basename(artifact.archive!.path))!;
+          expect(sha256(asset.data)).toBe(artifact.archive!.sha256);
+        }
+        // The token was masked at once; act logs add-mask arguments as they are, GitHub's runner never does.
+        const leaking = run.output.split('\n').filter((line) => line.includes(token));
+        expect(leaking.filter((line) => !line.includes('"command":"add-mask"'))).toEqual([]);
+      } finally {
+        await releases.stop();
+      }
     },
     RUN_TIMEOUT_MS + TEST_MARGIN_MS,
   );

@@ -45,7 +45,8 @@ describe('the bundled action', () => {
     for (const a of artifacts) expect(fs.existsSync(a.archive!.path)).toBe(true);
     for (const name of ['artifacts', 'go-version', 'version', 'checksums-file', 'dist-dir'])
       expect(outputLines(result, name), name).toBe(1);
-    expect(fs.readFileSync(result.outputs.get('checksums-file')!, 'utf8').trim().split('\n')).toHaveLength(3);
+    // Three archives and the SBOM of each.
+    expect(fs.readFileSync(result.outputs.get('checksums-file')!, 'utf8').trim().split('\n')).toHaveLength(6);
     expect(result.summary).toMatch(/\| linux\/arm64 \|.*passed/);
     expect(result.summary).not.toMatch(/### Failures/);
   });

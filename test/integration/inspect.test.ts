@@ -103,8 +103,10 @@ describe('Go build info survives -s -w', () => {
     expect(info).toBeDefined();
     expect(info!.goVersion).toBe(goVersion);
     expect(info!.path).toBe('example.com/gin-app');
-    expect(info!.mainModule).toEqual({ path: 'example.com/gin-app', version: '(devel)' });
+    expect(info!.mainModule).toEqual({ path: 'example.com/gin-app', version: '(devel)', sum: '' });
     expect(info!.deps.map((d) => d.path)).toContain('github.com/gin-gonic/gin');
+    // Every dependency keeps go.sum's h1: hash (the SBOM reports it).
+    expect(info!.deps.every((d) => /^h1:[A-Za-z0-9+/]{43}=$/.test(d.sum))).toBe(true);
     expect(info!.settings).toMatchObject({
       CGO_ENABLED: '0',
       '-trimpath': 'true',

@@ -20,17 +20,19 @@ const DIST_LIST = [
   'windows/arm64',
 ];
 
+const RELEASE = {
+  version: '1.2.3',
+  commit: '3f2a9c1d0e5b4a69876543210fedcba987654321',
+  date: '2024-05-01T12:00:00Z',
+  epoch: 1714564800,
+  ref: 'refs/tags/v1.2.3',
+};
+
 function facts(overrides: Partial<PlanFacts> = {}): PlanFacts {
   const qemu = (arch: string): Emulator => ({ kind: 'qemu', path: `/usr/bin/qemu-${arch}-static` });
   return {
     go: { version: '1.26.8', goBinary: '/usr/local/go/bin/go', distList: DIST_LIST },
-    release: {
-      version: '1.2.3',
-      commit: '3f2a9c1d0e5b4a69876543210fedcba987654321',
-      date: '2024-05-01T12:00:00Z',
-      epoch: 1714564800,
-      ref: 'refs/tags/v1.2.3',
-    },
+    release: RELEASE,
     modulePath: 'example.com/shop/api/v2',
     archiveFiles: [],
     runner: {
@@ -92,7 +94,7 @@ describe('planRelease with the defaults', () => {
     expect(p.build.goBinary).toBe('/usr/local/go/bin/go');
   });
 
-  test('archives per target, zip for Windows, the checksums file last in the one upload', () => {
+  test('archives per target, zip for Windows, each with its SBOM, the checksums file last in the one upload', () => {
     const p = release();
     expect(p.package.archives.map((a) => [a.target.id, a.format, path.basename(a.outputPath)])).toEqual([
       ['linux/amd64', 'tar.gz', 'api_1.2.3_linux_amd64'],
@@ -105,13 +107,23 @@ describe('planRelease with the defaults', () => {
     expect(p.upload?.uploads).toHaveLength(1);
     expect(p.upload!.uploads[0]!.files.map((f) => path.basename(f))).toEqual([
       'api_1.2.3_linux_amd64.tar.gz',
+      'api_1.2.3_linux_amd64.tar.gz.sbom.json',
       'api_1.2.3_linux_arm64.tar.gz',
+      'api_1.2.3_linux_arm64.tar.gz.sbom.json',
       'api_1.2.3_linux_arm_v7.tar.gz',
+      'api_1.2.3_linux_arm_v7.tar.gz.sbom.json',
       'api_1.2.3_darwin_amd64.tar.gz',
+      'api_1.2.3_darwin_amd64.tar.gz.sbom.json',
       'api_1.2.3_darwin_arm64.tar.gz',
+      'api_1.2.3_darwin_arm64.tar.gz.sbom.json',
       'api_1.2.3_windows_amd64.zip',
+      'api_1.2.3_windows_amd64.zip.sbom.json',
       'checksums.txt',
     ]);
+    expect(p.package.sbom).toEqual({ version: '1.2.3', date: '2024-05-01T12:00:00Z' });
+    // Off by default: no release, and no notice either.
+    expect(p.publish).toBeNull();
+    expect(p.publishSkipped).toBeNull();
     expect(p.upload!.uploads[0]!.name).toMatch(/^release-linux-x64-[0-9a-f]{8}$/);
     expect(p.package.epoch).toBe(1714564800);
   });
@@ -146,6 +158,8 @@ describe('planRelease switches stages off', () => {
     ['smoke-targets none', { 'smoke-targets': 'none' }, (p) => p.smoke],
     ['upload false', { upload: 'false' }, (p) => p.upload],
     ['cache false', { cache: 'false' }, (p) => p.cache],
+    ['archive-sbom false', { 'archive-sbom': 'false' }, (p) => p.package.sbom],
+    ['github-release false', { 'github-release': 'false' }, (p) => p.publish],
   ])('%s', (_name, inputs, stage) => {
     expect(stage(plan(inputs))).toBeNull();
   });
@@ -154,7 +168,9 @@ describe('planRelease switches stages off', () => {
     const p = plan({ 'archive-format': 'none', targets: 'linux/amd64, windows/amd64' });
     expect(p.upload!.uploads[0]!.files.map((f) => path.relative(p.outputDir, f))).toEqual([
       'api_linux_amd64/api',
+      'api_linux_amd64/api.sbom.json',
       'api_windows_amd64/api.exe',
+      'api_windows_amd64/api.exe.sbom.json',
       'checksums.txt',
     ]);
   });
@@ -212,6 +228,34 @@ describe('planRelease refuses before anything is built', () => {
       {},
       'archive-name-template',
       /both render/,
+    ],
+    [
+      'a release without a token',
+      { 'github-release': 'true', 'github-token': '' },
+      { env: { GITHUB_REPOSITORY: 'shop/api' } },
+      'github-token',
+      /contents: write/,
+    ],
+    [
+      'a release without GITHUB_REPOSITORY',
+      { 'github-release': 'true', 'github-token': 't' },
+      { env: {} },
+      'github-release',
+      /owner\/repo/,
+    ],
+    [
+      'a pre-release tag marked latest',
+      { 'github-release': 'true', 'github-token': 't', 'make-latest': 'true' },
+      { env: { GITHUB_REPOSITORY: 'shop/api' }, release: { ...RELEASE, ref: 'refs/tags/v1.2.4-rc.1' } },
+      'make-latest',
+      /never marks a pre-release as latest/,
+    ],
+    [
+      'bare binaries with one name as release assets',
+      { 'github-release': 'true', 'github-token': 't', 'archive-format': 'none' },
+      { env: { GITHUB_REPOSITORY: 'shop/api' } },
+      'github-release',
+      /distinct names.*binary-template/,
     ],
   ])('%s', (_name, inputs, overrides, input, message) => {
     const error = refusal(inputs, overrides);
@@ -296,5 +340,83 @@ describe('planRelease refuses before anything is built', () => {
 
   test('an artifact name is checked even when no artifact service is there to reject it', () => {
     expect(refusal({ 'artifact-name': 'a/b' }, { env: {} }).input).toBe('artifact-name');
+  });
+});
+
+describe('planRelease plans the GitHub release', () => {
+  const env = { GITHUB_REPOSITORY: 'shop/api', GITHUB_API_URL: 'https://ghe.example.com/api/v3/' };
+  const on = {
+    'github-release': 'true',
+    'github-token': 'secret-token',
+    targets: 'linux/amd64, windows/amd64',
+  };
+
+  test('on a tag: the repository, the API, the names, and every shipped file as an asset', () => {
+    const p = plan(on, { env });
+    expect(p.publishSkipped).toBeNull();
+    expect(p.publish).toMatchObject({
+      apiUrl: 'https://ghe.example.com/api/v3',
+      owner: 'shop',
+      repo: 'api',
+      tag: 'v1.2.3',
+      commit: RELEASE.commit,
+      name: 'v1.2.3',
+      body: '',
+      prerelease: false,
+      makeLatest: null,
+      publish: true,
+      generateNotes: false,
+    });
+    expect(p.publish!.assets.map((a) => [a.name, a.kind, a.target ?? '', a.contentType])).toEqual([
+      ['api_1.2.3_linux_amd64.tar.gz', 'archive', 'linux/amd64', 'application/gzip'],
+      ['api_1.2.3_linux_amd64.tar.gz.sbom.json', 'sbom', 'linux/amd64', 'application/json'],
+      ['api_1.2.3_windows_amd64.zip', 'archive', 'windows/amd64', 'application/zip'],
+      ['api_1.2.3_windows_amd64.zip.sbom.json', 'sbom', 'windows/amd64', 'application/json'],
+      ['checksums.txt', 'checksums', '', 'text/plain'],
+    ]);
+    // The token is an input of the stage, never part of the plan that state and summary are made from.
+    expect(JSON.stringify(p)).not.toContain('secret-token');
+  });
+
+  test.each<[string, Record<string, string>, string, Record<string, unknown>]>([
+    ['a pre-release tag is a pre-release', {}, 'refs/tags/v1.2.4-rc.1', { prerelease: true }],
+    ['unless told otherwise', { prerelease: 'false' }, 'refs/tags/v1.2.4-rc.1', { prerelease: false }],
+    ['a full release can be a pre-release', { prerelease: 'true' }, 'refs/tags/v1.2.4', { prerelease: true }],
+    ['draft stops before publishing', { 'github-release': 'draft' }, 'refs/tags/v1.2.4', { publish: false }],
+    ['make-latest is passed on', { 'make-latest': 'legacy' }, 'refs/tags/v1.2.4', { makeLatest: 'legacy' }],
+    [
+      'name and body templates',
+      {
+        'release-name': '{name} {version}',
+        'release-body': 'Commit {short-commit} of {date}; {"json": true}',
+      },
+      'refs/tags/v1.2.4',
+      { name: 'api 1.2.3', body: 'Commit 3f2a9c1 of 2024-05-01T12:00:00Z; {"json": true}' },
+    ],
+    [
+      'monorepo tags keep their prefix',
+      {},
+      'refs/tags/cmd/api/v2.0.0-beta',
+      { tag: 'cmd/api/v2.0.0-beta', prerelease: true },
+    ],
+  ])('%s', (_name, inputs, ref, expected) => {
+    const p = plan({ ...on, ...inputs }, { env, release: { ...RELEASE, ref } });
+    expect(p.publish).toMatchObject(expected);
+  });
+
+  test.each([
+    ['a branch', 'refs/heads/main', /the ref refs\/heads\/main is not a tag/],
+    ['a pull request', 'refs/pull/7/merge', /refs\/pull\/7\/merge is not a tag/],
+    ['an unknown ref', '', /the git ref \(unknown here\) is not a tag/],
+  ])('on %s nothing is published, and the plan says why', (_name, ref, reason) => {
+    const p = plan(on, { env, release: { ...RELEASE, ref } });
+    expect(p.publish).toBeNull();
+    expect(p.publishSkipped).toMatch(reason);
+    expect(p.publishSkipped).toMatch(/no GitHub release was published/);
+  });
+
+  test('without the token a branch run is still no error: nothing would be published', () => {
+    const p = plan({ ...on, 'github-token': '' }, { env, release: { ...RELEASE, ref: 'refs/heads/main' } });
+    expect(p.publishSkipped).not.toBeNull();
   });
 });
