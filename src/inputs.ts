@@ -4,13 +4,14 @@ import { readBuildInputs, type BuildInputs } from './inputs/build.js';
 import { readFileInputs, type FileInputs } from './inputs/files.js';
 import { readGoInputs, type GoInputs } from './inputs/go.js';
 import { readImageInputs, type ImageInputs } from './inputs/image.js';
+import { readServiceInputs, type ServiceInputs } from './inputs/services.js';
 import { readSmokeInputs, type SmokeInputs } from './inputs/smoke.js';
 
 export type { GoDownloadSource } from './inputs/go.js';
 export type { ArchiveFormat, UploadMode } from './inputs/files.js';
 export type { SmokeTargets } from './inputs/smoke.js';
 
-export interface Inputs extends GoInputs, BuildInputs, SmokeInputs, FileInputs, ImageInputs {}
+export interface Inputs extends GoInputs, BuildInputs, SmokeInputs, FileInputs, ImageInputs, ServiceInputs {}
 
 export function getInputs(): Inputs {
   // Secrets are read (and masked) first, so that no message about another input can print them.
@@ -21,6 +22,7 @@ export function getInputs(): Inputs {
     ...build,
     ...readSmokeInputs(build.targets),
     ...readFileInputs(),
+    ...readServiceInputs(),
     ...image,
   };
 }

@@ -77,7 +77,7 @@ async function release(state: RunState): Promise<void> {
 
   if (state.cache) {
     const cacheState = state.cache;
-    await timed(state, 'Save Go caches', () => saveGoCache(cacheState));
+    state.cache = await timed(state, 'Save Go caches', () => saveGoCache(cacheState));
   }
 
   if (plan.image) {
@@ -95,6 +95,7 @@ async function release(state: RunState): Promise<void> {
   if (plan.upload) {
     const uploadPlan = plan.upload;
     state.upload = await timed(state, 'Upload artifacts', () => runUploadStage(uploadPlan));
+    check(state, 'upload', state.upload.problems ?? []);
   }
 }
 

@@ -101,6 +101,7 @@ export function planRelease(inputs: Inputs, facts: PlanFacts): ReleasePlan {
           dependencyPatterns: inputs.cacheDependencyPath,
           goVersion: facts.go.version,
           targets: inputs.targets,
+          timeoutMs: inputs.cacheTimeoutMs,
         }
       : null,
     build: {
@@ -132,6 +133,8 @@ export function planRelease(inputs: Inputs, facts: PlanFacts): ReleasePlan {
             mode: inputs.uploadMode,
             name: inputs.artifactName,
             ...(inputs.retentionDays !== undefined ? { retentionDays: inputs.retentionDays } : {}),
+            overwrite: inputs.artifactOverwrite,
+            timeoutMs: inputs.uploadTimeoutMs,
           },
           facts.env,
         )

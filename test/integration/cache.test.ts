@@ -142,7 +142,8 @@ describe('Go caches through the v2 cache service (github.com runners)', () => {
       const cold = await goBuild(app);
       expect(cold.exitCode, cold.stderr).toBe(0);
       expect(cold.compiled).toContain('github.com/gin-gonic/gin');
-      await saveGoCache(first);
+      const afterSave = await saveGoCache(first);
+      expect(afterSave.summary.save).toEqual({ outcome: 'saved' });
       const saved = services.cache.saved().filter((e) => e.key === first.key);
       expect(saved).toHaveLength(1);
       expect(saved[0]!.size).toBeGreaterThan(1_000_000);
@@ -160,7 +161,7 @@ describe('Go caches through the v2 cache service (github.com runners)', () => {
       expect(warm.compiled, 'packages compiled although the build cache was restored').toEqual([]);
 
       const entries = services.cache.saved().length;
-      await saveGoCache(second);
+      expect((await saveGoCache(second)).summary.save).toEqual({ outcome: 'not-needed' });
       expect(services.cache.saved().length, 'an exact hit saves nothing').toBe(entries);
 
       // Another target set: the same dependencies' cache is restored through the first restore key.
@@ -231,7 +232,7 @@ describe('Go caches through the v1 cache service (act, GHES)', () => {
 });
 
 describe('Go caches when the service is unusable', () => {
-  test('a cache server that is down gives warnings, never an exception', async () => {
+  test('a cache server that is down gives a warning, never an exception, and is not sent a save', async () => {
     const { app } = await smallModule();
     const closed = await listen(async () => undefined);
     await closed.close();
@@ -245,15 +246,18 @@ describe('Go caches when the service is unusable', () => {
     };
 
     const state = await restoreGoCache(options);
-    expect(state.summary.hit).toBe('miss');
+    expect(state.summary.hit).toBe('error');
+    expect(state.summary.detail).toMatch(/Failed to restore: .*ECONNREFUSED/);
     expect(annotations.messages('warning')).toEqual([
       expect.stringMatching(/Failed to restore: .*ECONNREFUSED/),
     ]);
 
-    await expect(saveGoCache(state)).resolves.toBeUndefined();
-    expect(annotations.messages('warning').at(-1)).toMatch(
-      /Go cache was not saved under gin-release-go-v1-linux-x64/,
-    );
+    const saved = await saveGoCache(state);
+    expect(saved.summary.save).toEqual({
+      outcome: 'skipped',
+      detail: 'the restore failed, so the cache service is not sent a save',
+    });
+    expect(annotations.messages('warning')).toHaveLength(1);
     expect(annotations.messages('error')).toEqual([]);
   });
 
@@ -290,7 +294,9 @@ describe('Go caches when the service is unusable', () => {
     });
     expect(state.summary.hit).toBe('error');
     expect(annotations.messages('warning')).toEqual([expect.stringContaining('Go cache not restored')]);
-    await expect(saveGoCache(state)).resolves.toBeUndefined();
+    const calls = services.cache.calls.length;
+    await expect(saveGoCache(state)).resolves.toEqual(state);
+    expect(services.cache.calls.length).toBe(calls);
   });
 });
 

@@ -53,3 +53,16 @@ export function childEnv(
 export function tracked(env: Record<string, string>): Record<string, string> {
   return { ...env, [TRACKING_VARIABLE]: TRACKING_ID };
 }
+
+/**
+ * The environment of the action's own service worker (src/services/worker.ts): it talks to the cache and artifact
+ * services, so it keeps the ACTIONS_* runtime variables, but it gets no inputs and cannot use the file commands.
+ */
+export function serviceEnv(base: NodeJS.ProcessEnv): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(base)) {
+    const upper = key.toUpperCase();
+    if (value !== undefined && !upper.startsWith('INPUT_') && !FILE_COMMANDS.has(upper)) env[key] = value;
+  }
+  return env;
+}
