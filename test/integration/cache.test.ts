@@ -7,8 +7,9 @@ import * as exec from '@actions/exec';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { parseTargets } from '../../src/build/targets.js';
 import { cacheKey, hashDependencyFiles, restoreGoCache, saveGoCache } from '../../src/go/cache.js';
+import { trackedProcesses } from '../../src/util/process/reaper.js';
 import { recordAnnotations, type AnnotationRecorder } from '../support/github-annotations.js';
-import { listen } from '../support/github-http.js';
+import { listen, STALLED } from '../support/github-http.js';
 import {
   applyEnv,
   applyRunnerEnv,
@@ -228,6 +229,55 @@ describe('Go caches through the v1 cache service (act, GHES)', () => {
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
     for (const [name, content] of before) expect(after.get(name)?.equals(content), name).toBe(true);
     expect(annotations.messages('warning')).toEqual([]);
+  });
+});
+
+describe('Go caches when the service hangs', () => {
+  test('a download that stalls is stopped at the deadline: nothing written, no process left, no save', async () => {
+    const { app, modCache, buildCache } = await smallModule();
+    useRunner(services.env('v1'));
+    const options = {
+      goBinary: 'go',
+      workingDirectory: app,
+      dependencyPatterns: ['go.sum'],
+      goVersion: GO_VERSION,
+      // A target set of its own, so the entry saved here is this test's alone.
+      targets: parseTargets('linux/386'),
+    };
+    const first = await restoreGoCache(options);
+    expect(first.summary.hit).toBe('miss');
+    expect((await saveGoCache(first)).summary.save).toEqual({ outcome: 'saved' });
+    await fs.rm(modCache, { recursive: true });
+    await fs.rm(buildCache, { recursive: true });
+    services.cache.faults.failAlways('DownloadArchive', 'stall');
+    const before = services.cache.calls.length;
+    try {
+      // Long enough for the worker to start from the sources (through tsx) and reach the download.
+      const stalled = await restoreGoCache({ ...options, timeoutMs: 15_000 });
+
+      expect(stalled.summary).toEqual({
+        hit: 'timeout',
+        key: first.key,
+        detail: 'gave up after 15 s (cache-timeout)',
+      });
+      expect(services.cache.calls.slice(before)).toEqual([
+        { operation: 'GetCacheEntry', status: 200 },
+        { operation: 'DownloadArchive', status: STALLED },
+      ]);
+      expect(trackedProcesses(), 'the worker and its children are gone').toEqual([]);
+      await expect(fs.readdir(modCache).catch(() => [])).resolves.toEqual([]);
+      await expect(fs.readdir(buildCache).catch(() => [])).resolves.toEqual([]);
+      expect(annotations.messages('warning')).toEqual([
+        expect.stringContaining(
+          'Go cache restore did not finish within 15 s (cache-timeout) and was stopped',
+        ),
+      ]);
+      const calls = services.cache.calls.length;
+      expect((await saveGoCache(stalled)).summary.save?.outcome).toBe('skipped');
+      expect(services.cache.calls.length, 'no save was sent').toBe(calls);
+    } finally {
+      services.cache.faults.clear();
+    }
   });
 });
 
