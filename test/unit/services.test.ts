@@ -11,6 +11,7 @@ import {
 import { parseAnnotationLine, parseEvents, type ServiceEvent } from '../../src/services/protocol.js';
 import { planUploadStage } from '../../src/upload/artifacts.js';
 import { uploadProblem } from '../../src/upload/stage.js';
+import { serviceEnv } from '../../src/util/process/env.js';
 
 function report(overrides: Partial<WorkerReport> = {}): WorkerReport {
   return {
@@ -269,5 +270,37 @@ describe('uploadProblem', () => {
     expect(problem).toMatch(
       /^Uploading workflow artifacts failed: the service worker exited with code 134\. Not uploaded/,
     );
+  });
+});
+
+describe('serviceEnv', () => {
+  test('keeps the runtime variables the clients need, drops inputs, file commands and the OIDC request', () => {
+    const base = {
+      PATH: '/usr/bin',
+      RUNNER_TEMP: '/t',
+      GITHUB_WORKSPACE: '/w',
+      ACTIONS_RUNTIME_TOKEN: 'jwt',
+      ACTIONS_RESULTS_URL: 'https://results/',
+      ACTIONS_CACHE_URL: 'https://cache/',
+      ACTIONS_CACHE_SERVICE_V2: 'true',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc',
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'https://oidc/',
+      INPUT_REGISTRY_PASSWORD: 'secret',
+      GITHUB_OUTPUT: '/r/output',
+      GITHUB_ENV: '/r/env',
+      GITHUB_PATH: '/r/path',
+      GITHUB_STATE: '/r/state',
+      GITHUB_STEP_SUMMARY: '/r/summary',
+      UNSET: undefined,
+    };
+    expect(serviceEnv(base)).toEqual({
+      PATH: '/usr/bin',
+      RUNNER_TEMP: '/t',
+      GITHUB_WORKSPACE: '/w',
+      ACTIONS_RUNTIME_TOKEN: 'jwt',
+      ACTIONS_RESULTS_URL: 'https://results/',
+      ACTIONS_CACHE_URL: 'https://cache/',
+      ACTIONS_CACHE_SERVICE_V2: 'true',
+    });
   });
 });
