@@ -1,7 +1,7 @@
 // Go module cache and build cache through @actions/cache, keyed by runner, Go version, dependency files and the
 // target set (setup-go's key ignores the targets, so a cache saved by a one-target test job starves a release job
 // building six). Any cache problem is a warning: the build goes on without it. The service calls themselves run in
-// the service worker with a deadline (cache-store.ts).
+// the service worker (cache-service.ts, started through src/services/client.ts) with a deadline.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

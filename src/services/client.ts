@@ -79,78 +79,116 @@ function delay<T>(ms: number, value: T): { promise: Promise<T>; cancel(): void }
   return { promise, cancel: () => clearTimeout(timer) };
 }
 
-/** Performs `request` in the worker; never throws for what happens there (see the events and the ending). */
+/** A folder for the request and the report: under RUNNER_TEMP when the runner has one, else the system's. */
+function exchangeDir(): string {
+  const runnerTemp = process.env['RUNNER_TEMP'];
+  if (runnerTemp) {
+    try {
+      return fs.mkdtempSync(path.join(runnerTemp, 'gin-release-service-'));
+    } catch {
+      // A RUNNER_TEMP that is gone or read-only; the system's temp folder does as well.
+    }
+  }
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'gin-release-service-'));
+}
+
+/** Performs `request` in the worker; never throws (see the events and the ending). */
 export async function runService(request: ServiceRequest, options: ServiceOptions): Promise<ServiceRun> {
-  const dir = fs.mkdtempSync(path.join(process.env['RUNNER_TEMP'] || os.tmpdir(), 'gin-release-service-'));
+  const started = performance.now();
+  let dir: string | undefined;
+  try {
+    dir = exchangeDir();
+    return await runIn(dir, request, options, started);
+  } catch (error) {
+    // Only the files around the worker can fail here (a full disk): then it never ran.
+    return {
+      ending: 'not-started',
+      events: [],
+      annotations: [],
+      tail: [],
+      running: [],
+      exitCode: null,
+      elapsedMs: Math.round(performance.now() - started),
+      message: (error as Error).message,
+    };
+  } finally {
+    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function runIn(
+  dir: string,
+  request: ServiceRequest,
+  options: ServiceOptions,
+  started: number,
+): Promise<ServiceRun> {
+  // The request goes in a file: an upload's file list can be longer than a command line may be on Windows.
+  const requestFile = path.join(dir, 'request.json');
   const reportFile = path.join(dir, 'events.jsonl');
+  fs.writeFileSync(requestFile, JSON.stringify(request));
   fs.writeFileSync(reportFile, '');
   const annotations: WorkflowAnnotation[] = [];
   const tail = new TailBuffer(20);
-  const started = performance.now();
-  try {
-    const worker = startProcess(
-      process.execPath,
-      [...workerArgs(), JSON.stringify(request), reportFile],
-      serviceEnv(process.env),
-      () => undefined,
-    );
-    // The worker's log is the step's log: plain lines pass through, annotations are issued again from here.
-    if (worker.child.stdout) {
-      readline.createInterface({ input: worker.child.stdout, crlfDelay: Infinity }).on('line', (line) => {
-        const annotation = parseAnnotationLine(line);
-        if (annotation === null) {
-          tail.push(`${line}\n`);
-          process.stdout.write(`${line}\n`);
-          return;
-        }
-        annotations.push(annotation);
-        const level = options.errorsAsWarnings && annotation.level === 'error' ? 'warning' : annotation.level;
-        core[level](annotation.message);
-      });
-    }
-    if (worker.child.stderr) {
-      readline.createInterface({ input: worker.child.stderr, crlfDelay: Infinity }).on('line', (line) => {
+  const worker = startProcess(
+    process.execPath,
+    [...workerArgs(), requestFile, reportFile],
+    serviceEnv(process.env),
+    () => undefined,
+  );
+  // The worker's log is the step's log: plain lines pass through, annotations are issued again from here.
+  if (worker.child.stdout) {
+    readline.createInterface({ input: worker.child.stdout, crlfDelay: Infinity }).on('line', (line) => {
+      const annotation = parseAnnotationLine(line);
+      if (annotation === null) {
         tail.push(`${line}\n`);
-        process.stderr.write(`${line}\n`);
-      });
-    }
-
-    const deadline = delay(options.timeoutMs, 'timeout' as const);
-    const first = await Promise.race([worker.ended, deadline.promise]);
-    deadline.cancel();
-    let ending: ServiceRun['ending'] = 'done';
-    let exitCode: number | null = null;
-    let running: string[] = [];
-    let message: string | undefined;
-    if (first === 'timeout') {
-      ending = 'timeout';
-      running = await groupCommands(worker.child.pid);
-      killGroup(worker.child);
-      const grace = delay(KILL_GRACE_MS, undefined);
-      await Promise.race([worker.ended, grace.promise]);
-      grace.cancel();
-      if (worker.child.pid !== undefined) await waitGroupGone(worker.child.pid, 2_000);
-    } else if (first.kind === 'spawn-error') {
-      ending = 'not-started';
-      message = first.message;
-    } else {
-      exitCode = first.code;
-    }
-    await worker.drained;
-    tail.end();
-    return {
-      ending,
-      events: parseEvents(fs.readFileSync(reportFile, 'utf8')),
-      annotations,
-      tail: tail.lines(),
-      running,
-      exitCode,
-      elapsedMs: Math.round(performance.now() - started),
-      ...(message !== undefined ? { message } : {}),
-    };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+        process.stdout.write(`${line}\n`);
+        return;
+      }
+      annotations.push(annotation);
+      const level = options.errorsAsWarnings && annotation.level === 'error' ? 'warning' : annotation.level;
+      core[level](annotation.message);
+    });
   }
+  if (worker.child.stderr) {
+    readline.createInterface({ input: worker.child.stderr, crlfDelay: Infinity }).on('line', (line) => {
+      tail.push(`${line}\n`);
+      process.stderr.write(`${line}\n`);
+    });
+  }
+
+  const deadline = delay(options.timeoutMs, 'timeout' as const);
+  const first = await Promise.race([worker.ended, deadline.promise]);
+  deadline.cancel();
+  let ending: ServiceRun['ending'] = 'done';
+  let exitCode: number | null = null;
+  let running: string[] = [];
+  let message: string | undefined;
+  if (first === 'timeout') {
+    ending = 'timeout';
+    running = await groupCommands(worker.child.pid);
+    killGroup(worker.child);
+    const grace = delay(KILL_GRACE_MS, undefined);
+    await Promise.race([worker.ended, grace.promise]);
+    grace.cancel();
+    if (worker.child.pid !== undefined) await waitGroupGone(worker.child.pid, 2_000);
+  } else if (first.kind === 'spawn-error') {
+    ending = 'not-started';
+    message = first.message;
+  } else {
+    exitCode = first.code;
+  }
+  await worker.drained;
+  tail.end();
+  return {
+    ending,
+    events: parseEvents(fs.readFileSync(reportFile, 'utf8')),
+    annotations,
+    tail: tail.lines(),
+    running,
+    exitCode,
+    elapsedMs: Math.round(performance.now() - started),
+    ...(message !== undefined ? { message } : {}),
+  };
 }
 
 /** The first event of a type, typed. */

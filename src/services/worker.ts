@@ -2,7 +2,7 @@
 // artifact service and appends what happened to a report file, one JSON event a line. Its log lines go to the
 // action, which passes them on. Started by src/services/client.ts only.
 //
-//   node dist/services.js '<request JSON>' <report file>
+//   node dist/services.js <request file (JSON)> <report file>
 import * as fs from 'node:fs';
 import { restoreInWorker, saveInWorker } from '../go/cache-service.js';
 import { uploadInWorker } from '../upload/service.js';
@@ -11,7 +11,7 @@ import type { ServiceEvent, ServiceRequest } from './protocol.js';
 // A keep-alive socket or a retry timer of a client library must not hold the worker after its work is done.
 const LINGER_MS = 2_000;
 
-const [requestText = '', reportFile = ''] = process.argv.slice(2);
+const [requestFile = '', reportFile = ''] = process.argv.slice(2);
 
 function report(event: ServiceEvent): void {
   // Synchronous, so that an event is on disk before the next step can hang.
@@ -36,7 +36,7 @@ async function perform(request: ServiceRequest): Promise<void> {
 }
 
 try {
-  await perform(JSON.parse(requestText) as ServiceRequest);
+  await perform(JSON.parse(fs.readFileSync(requestFile, 'utf8')) as ServiceRequest);
 } catch (error) {
   report({ type: 'error', message: error instanceof Error ? error.message : String(error) });
   process.exitCode = 1;
