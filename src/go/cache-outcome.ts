@@ -1,5 +1,6 @@
 // What a cache restore or save in the service worker came to, decided from what the worker reported. Pure, so each
 // way a cache service can behave (answers, misses, refuses, fails, hangs) is table-tested.
+import { seconds } from '../services/client.js';
 import type { ServiceEvent, WorkflowAnnotation } from '../services/protocol.js';
 
 /** How the restore went: `error` is a service that refused or failed it, `timeout` one that did not finish in time. */
@@ -25,10 +26,6 @@ export interface WorkerReport {
   tail: string[];
   /** Why it failed, when it reported no result (its error event, or how it exited). */
   failure: string;
-}
-
-export function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`;
 }
 
 /** The library's own account of a failure: its first warning or error, else its last "Failed to …" line. */

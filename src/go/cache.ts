@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as core from '@actions/core';
 import * as glob from '@actions/glob';
-import { eventOf, runService, workerFailure, type ServiceRun } from '../services/client.js';
+import { eventOf, runService, seconds, workerFailure, type ServiceRun } from '../services/client.js';
 import type { Target } from '../types.js';
 import { runCommand } from '../util/process/run.js';
 import { lastLines } from '../util/text.js';
@@ -15,7 +15,6 @@ import {
   restoreOutcome,
   saveOutcome,
   saveSkippedBecause,
-  seconds,
   type CacheSummary,
   type WorkerReport,
 } from './cache-outcome.js';

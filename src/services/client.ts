@@ -191,6 +191,11 @@ async function runIn(
   };
 }
 
+/** A deadline as the messages give it: `3 s`, `2.5 s`, `600 s` (the unit the *-timeout inputs are given in). */
+export function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
 /** The first event of a type, typed. */
 export function eventOf<T extends ServiceEvent['type']>(
   run: ServiceRun,

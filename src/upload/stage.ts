@@ -3,7 +3,7 @@
 // result, so the outputs and the summary name it; the failure itself is the result's problem.
 import * as path from 'node:path';
 import * as core from '@actions/core';
-import { runService, workerFailure, type ServiceRun } from '../services/client.js';
+import { runService, seconds, workerFailure, type ServiceRun } from '../services/client.js';
 import type { ServiceEvent } from '../services/protocol.js';
 import {
   planUploadStage,
@@ -15,10 +15,6 @@ import {
 } from './artifacts.js';
 
 type Uploaded = Extract<ServiceEvent, { type: 'uploaded' }>;
-
-function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`;
-}
 
 /** What a 409 from CreateArtifact means here, and the ways out. */
 function duplicateAdvice(env: Env): string {
