@@ -205,7 +205,9 @@ try {
     console.log(`  cold run ${i + 1}: ${seconds(cold.at(-1)!)}`);
     if (i === 0) {
       const state = await quietly(() => restoreGoCache(restoreOptions(TARGETS)));
-      saveMs = await timed(() => quietly(() => saveGoCache(state)));
+      saveMs = await timed(async () => {
+        await quietly(() => saveGoCache(state));
+      });
       console.log(`  saved the six-target cache in ${seconds(saveMs)}`);
     }
   }

@@ -29,7 +29,9 @@ const entry = await build({
 
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { run: 'src/run.ts', local: 'src/local/cli.ts' },
+  // services.js is the worker that talks to the cache and artifact services in a process of its own (a hung call
+  // is ended with it); run.js starts it from the same folder.
+  entryPoints: { run: 'src/run.ts', local: 'src/local/cli.ts', services: 'src/services/worker.ts' },
   outdir,
   bundle: true,
   platform: 'node',

@@ -7,6 +7,7 @@ import { readGoInputs, type GoInputs } from './inputs/go.js';
 import { readGoreleaserInputs, type GoreleaserInputs } from './inputs/goreleaser.js';
 import { readImageInputs, type ImageInputs } from './inputs/image.js';
 import { readReleaseInputs, type ReleaseInputs } from './inputs/release.js';
+import { readServiceInputs, type ServiceInputs } from './inputs/services.js';
 import { readSmokeInputs, type SmokeInputs } from './inputs/smoke.js';
 
 export type { GoDownloadSource } from './inputs/go.js';
@@ -24,7 +25,8 @@ export interface Inputs
     ImageInputs,
     CgoInputs,
     GoreleaserInputs,
-    ReleaseInputs {}
+    ReleaseInputs,
+    ServiceInputs {}
 
 export function getInputs(): Inputs {
   // Secrets are read (and masked) first, so that no message about another input can print them.
@@ -36,6 +38,7 @@ export function getInputs(): Inputs {
     ...build,
     ...readSmokeInputs(build.targets),
     ...readFileInputs(),
+    ...readServiceInputs(),
     ...image,
     ...readCgoInputs(),
     ...readGoreleaserInputs(build.workingDirectory),

@@ -93,7 +93,7 @@ async function release(state: RunState): Promise<void> {
 
   if (state.cache) {
     const cacheState = state.cache;
-    await timed(state, 'Save Go caches', () => saveGoCache(cacheState));
+    state.cache = await timed(state, 'Save Go caches', () => saveGoCache(cacheState));
   }
 
   if (plan.image) {
@@ -111,6 +111,7 @@ async function release(state: RunState): Promise<void> {
   if (plan.upload) {
     const uploadPlan = plan.upload;
     state.upload = await timed(state, 'Upload artifacts', () => runUploadStage(uploadPlan));
+    check(state, 'upload', state.upload.problems ?? []);
   }
 
   // Last: the release gets exactly the files that passed every stage above.

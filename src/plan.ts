@@ -160,6 +160,7 @@ export function planRelease(given: Inputs, facts: PlanFacts): ReleasePlan {
           dependencyPatterns: inputs.cacheDependencyPath,
           goVersion: facts.go.version,
           targets: inputs.targets,
+          timeoutMs: inputs.cacheTimeoutMs,
         }
       : null,
     build: {
@@ -196,6 +197,8 @@ export function planRelease(given: Inputs, facts: PlanFacts): ReleasePlan {
             mode: inputs.uploadMode,
             name: inputs.artifactName,
             ...(inputs.retentionDays !== undefined ? { retentionDays: inputs.retentionDays } : {}),
+            overwrite: inputs.artifactOverwrite,
+            timeoutMs: inputs.uploadTimeoutMs,
           },
           facts.env,
         )

@@ -2,6 +2,7 @@
 // extra, so a failure there is a warning and never fails the release.
 import * as path from 'node:path';
 import * as core from '@actions/core';
+import type { CacheSaveOutcome, CacheSummary } from './go/cache-outcome.js';
 import type { ArtifactRecord, GoSource, SmokeResult } from './types.js';
 
 export interface SummaryData {
@@ -11,7 +12,7 @@ export interface SummaryData {
   commit: string;
   artifacts: ArtifactRecord[];
   stageTimings: Array<{ stage: string; ms: number }>;
-  cache?: { hit: 'exact' | 'partial' | 'miss' | 'skipped' | 'error'; key?: string; detail?: string };
+  cache?: CacheSummary;
   uploads?: Array<{ name: string; id?: number; size?: number }>;
   uploadSkippedReason?: string;
   image?: { refs: string[]; digest?: string; platforms: string[]; pushed: boolean };
@@ -85,9 +86,18 @@ const GO_SOURCE_TEXT: Record<GoSource, string> = {
 const CACHE_TEXT: Record<NonNullable<SummaryData['cache']>['hit'], string> = {
   exact: 'restored (exact key match)',
   partial: 'restored (partial match from a restore key)',
-  miss: 'miss (nothing to restore, saved after the build)',
+  miss: 'miss (nothing saved yet for this key)',
   skipped: 'skipped',
-  error: 'error',
+  error: 'restore failed',
+  timeout: 'restore timed out',
+};
+
+const SAVE_TEXT: Record<CacheSaveOutcome, string> = {
+  saved: 'saved after the build',
+  'not-needed': 'nothing new to save',
+  skipped: 'save skipped',
+  failed: 'save failed',
+  timeout: 'save timed out',
 };
 
 function smokeCell(smoke: SmokeResult | undefined): string {
@@ -198,7 +208,11 @@ export function renderSummary(data: SummaryData): string {
   if (data.cache) {
     const key = data.cache.key ? `, key ${escapeCell(data.cache.key)}` : '';
     const detail = data.cache.detail ? `: ${escapeCell(data.cache.detail)}` : '';
-    out.push(`Go module and build cache: ${CACHE_TEXT[data.cache.hit]}${key}${detail}.`, '');
+    const save = data.cache.save;
+    const saved = save
+      ? `; ${SAVE_TEXT[save.outcome]}${save.detail ? `: ${escapeCell(save.detail)}` : ''}`
+      : '';
+    out.push(`Go module and build cache: ${CACHE_TEXT[data.cache.hit]}${key}${detail}${saved}.`, '');
   }
 
   if (data.stageTimings.length > 0) {

@@ -2,6 +2,7 @@
 // caches) and a heartbeat while builds run, so a cold first run is never minutes of silence. Lines are pure; the
 // timer is unref'd and stopped when the stage ends, so it can neither keep the process alive nor outlive the stage.
 import { formatDuration } from '../summary.js';
+import type { CacheHit } from '../go/cache-outcome.js';
 
 /** Heartbeat period: often enough to show progress, rarely enough not to flood the log. */
 export const HEARTBEAT_MS = 30_000;
@@ -24,7 +25,7 @@ export function heartbeatLine(
 }
 
 /** How the Go caches stand when the build starts, for the start line. Pure. */
-export function cacheStatus(hit: 'exact' | 'partial' | 'miss' | 'skipped' | 'error' | 'off'): string {
+export function cacheStatus(hit: CacheHit | 'off'): string {
   switch (hit) {
     case 'exact':
       return 'Go caches restored (exact key)';
@@ -36,6 +37,8 @@ export function cacheStatus(hit: 'exact' | 'partial' | 'miss' | 'skipped' | 'err
       return 'cold: Go cache skipped';
     case 'error':
       return 'cold: Go cache could not be restored';
+    case 'timeout':
+      return 'cold: the Go cache restore timed out';
     case 'off':
       return 'cold: cache: false';
   }

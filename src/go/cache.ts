@@ -1,15 +1,25 @@
 // Go module cache and build cache through @actions/cache, keyed by runner, Go version, dependency files and the
 // target set (setup-go's key ignores the targets, so a cache saved by a one-target test job starves a release job
-// building six). Any cache problem is a warning: the build goes on without it.
+// building six). Any cache problem is a warning: the build goes on without it. The service calls themselves run in
+// the service worker (cache-service.ts, started through src/services/client.ts) with a deadline.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as cache from '@actions/cache';
 import * as core from '@actions/core';
-import { runCommand } from '../util/process/run.js';
 import * as glob from '@actions/glob';
+import { eventOf, runService, seconds, workerFailure, type ServiceRun } from '../services/client.js';
 import type { Target } from '../types.js';
+import { runCommand } from '../util/process/run.js';
 import { lastLines } from '../util/text.js';
+import {
+  restoreOutcome,
+  saveOutcome,
+  saveSkippedBecause,
+  type CacheSummary,
+  type WorkerReport,
+} from './cache-outcome.js';
+
+export type { CacheHit, CacheSaveOutcome, CacheSummary } from './cache-outcome.js';
 
 /** Bump to start every user over with fresh caches (e.g. when the cached paths change). */
 const KEY_PREFIX = 'gin-release-go-v1';
@@ -23,8 +33,6 @@ export interface CacheKeyParts {
   targets: Target[];
 }
 
-export type CacheHit = 'exact' | 'partial' | 'miss' | 'skipped' | 'error';
-
 export interface CacheState {
   key: string;
   restoreKeys: string[];
@@ -32,9 +40,13 @@ export interface CacheState {
   paths: string[];
   /** The key restored from, when anything was. */
   matchedKey?: string;
-  /** For the job summary and the cache-hit output. */
-  summary: { hit: CacheHit; key?: string; detail?: string };
+  /** The deadline of the restore and, again, of the save (cache-timeout). */
+  timeoutMs: number;
+  summary: CacheSummary;
 }
+
+/** cache-timeout's default: a restore or save that takes longer is given up and the build goes on. */
+export const DEFAULT_CACHE_TIMEOUT_MS = 60_000;
 
 export interface RestoreOptions {
   goBinary: string;
@@ -43,6 +55,8 @@ export interface RestoreOptions {
   dependencyPatterns: string[];
   goVersion: string;
   targets: Target[];
+  /** The deadline of the restore and of the save; DEFAULT_CACHE_TIMEOUT_MS when not given. */
+  timeoutMs?: number;
 }
 
 /** Short hash of a target set, independent of the order the targets were listed in. */
@@ -121,16 +135,8 @@ export async function hashDependencyFiles(
   return { hash: outer.digest('hex'), files };
 }
 
-/** Why the cache service cannot be reached from this process, or null when it can. */
-function cacheUnavailableReason(): string | null {
-  if (!process.env['ACTIONS_RUNTIME_TOKEN'] || !cache.isFeatureAvailable()) {
-    return 'not running in GitHub Actions (no ACTIONS_RUNTIME_TOKEN or cache service URL)';
-  }
-  return null;
-}
-
-function skipped(detail: string): CacheState {
-  return { key: '', restoreKeys: [], paths: [], summary: { hit: 'skipped', detail } };
+function skipped(detail: string, timeoutMs: number): CacheState {
+  return { key: '', restoreKeys: [], paths: [], timeoutMs, summary: { hit: 'skipped', detail } };
 }
 
 async function goCachePaths(goBinary: string, workingDirectory: string): Promise<string[]> {
@@ -143,12 +149,60 @@ async function goCachePaths(goBinary: string, workingDirectory: string): Promise
   return parseGoEnvPaths(result.stdout);
 }
 
-/** Restores the module and build caches; never throws. */
+function isEmptyOrMissing(dir: string): boolean {
+  try {
+    return fs.readdirSync(dir).length === 0;
+  } catch {
+    return true;
+  }
+}
+
+function workerReport(run: ServiceRun): WorkerReport {
+  const { ending, events, annotations, tail } = run;
+  return { ending, events, annotations, tail, failure: workerFailure(run) };
+}
+
+// What tar runs as while it extracts (with the compressor it pipes through).
+const EXTRACTING = /^(tar|gtar|bsdtar|zstd|unzstd|gzip)$/;
+
+/**
+ * After a restore was killed at its deadline: a cache folder that was empty before and holds files now can only hold
+ * a half-extracted archive, so it is emptied again (`go clean`, which copes with the read-only module cache); one
+ * that held files before is left alone, with a warning when tar was seen extracting into it.
+ */
+async function undoPartialRestore(
+  options: RestoreOptions,
+  paths: string[],
+  emptyBefore: boolean[],
+  running: string[],
+): Promise<void> {
+  const extracting = running.some((command) => EXTRACTING.test(command));
+  const flags = ['-modcache', '-cache'];
+  for (const [index, dir] of paths.entries()) {
+    if (emptyBefore[index] && !isEmptyOrMissing(dir)) {
+      const result = await runCommand(options.goBinary, ['clean', flags[index]!], {
+        cwd: options.workingDirectory,
+      });
+      core.info(
+        result.exitCode === 0
+          ? `Go cache: removed the partly restored files from ${dir}.`
+          : `Go cache: could not remove the partly restored files from ${dir}: ${lastLines(result.stderr, 5)}`,
+      );
+    } else if (!emptyBefore[index] && extracting) {
+      core.warning(
+        `Go cache: the timed-out restore was stopped while extracting into ${dir}, which held files before; if the build fails on a file there, clear it (go clean ${flags[index]}).`,
+      );
+    }
+  }
+}
+
+/** Restores the module and build caches within the deadline; never throws. */
 export async function restoreGoCache(options: RestoreOptions): Promise<CacheState> {
-  const unavailable = cacheUnavailableReason();
-  if (unavailable) {
-    core.notice(`Go cache skipped: ${unavailable}. The build runs without restored caches.`);
-    return skipped(unavailable);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CACHE_TIMEOUT_MS;
+  if (!process.env['ACTIONS_RUNTIME_TOKEN']) {
+    const reason = 'not running in GitHub Actions (no ACTIONS_RUNTIME_TOKEN or cache service URL)';
+    core.notice(`Go cache skipped: ${reason}. The build runs without restored caches.`);
+    return skipped(reason, timeoutMs);
   }
   let paths: string[];
   let key: string;
@@ -170,62 +224,97 @@ export async function restoreGoCache(options: RestoreOptions): Promise<CacheStat
   } catch (error) {
     const message = `Go cache not restored: ${(error as Error).message}`;
     core.warning(message);
-    return { key: '', restoreKeys: [], paths: [], summary: { hit: 'error', detail: message } };
+    return { key: '', restoreKeys: [], paths: [], timeoutMs, summary: { hit: 'error', detail: message } };
   }
 
-  let matchedKey: string | undefined;
-  try {
-    // @actions/cache reports service and download failures as warnings itself and returns undefined.
-    matchedKey = await cache.restoreCache([...paths], key, restoreKeys);
-  } catch (error) {
-    const message = `Go cache not restored: ${(error as Error).message}`;
-    core.warning(message);
-    return { key, restoreKeys, paths, summary: { hit: 'error', key, detail: message } };
-  }
-
-  if (matchedKey === undefined) {
-    core.info(`Go cache: nothing saved yet for ${key} or its restore keys.`);
-    return { key, restoreKeys, paths, summary: { hit: 'miss', key } };
-  }
-  const hit: CacheHit = matchedKey === key ? 'exact' : 'partial';
-  core.info(
-    hit === 'exact' ? `Go cache restored from ${key}.` : `Go cache partly restored from ${matchedKey}.`,
+  const emptyBefore = paths.map(isEmptyOrMissing);
+  const run = await runService(
+    { op: 'cache-restore', paths, key, restoreKeys },
+    { timeoutMs, errorsAsWarnings: true },
   );
-  return {
+  const { summary, matchedKey } = restoreOutcome(workerReport(run), key, timeoutMs);
+  const state: CacheState = {
     key,
     restoreKeys,
     paths,
-    matchedKey,
-    summary: { hit, key, ...(hit === 'partial' ? { detail: `restored from ${matchedKey}` } : {}) },
+    timeoutMs,
+    summary,
+    ...(matchedKey ? { matchedKey } : {}),
   };
+  switch (summary.hit) {
+    case 'timeout':
+      core.warning(
+        `Go cache restore did not finish within ${seconds(timeoutMs)} (cache-timeout) and was stopped; the build goes on without the cache, and none is saved this run.`,
+      );
+      await undoPartialRestore(options, paths, emptyBefore, run.running);
+      break;
+    case 'error':
+      // The library warned already when it got that far; a worker that died did not.
+      if (!eventOf(run, 'restored')) core.warning(`Go cache not restored: ${summary.detail}`);
+      core.info('Go cache: the restore failed, so no cache is saved this run.');
+      break;
+    case 'skipped':
+      core.notice(`Go cache skipped: ${summary.detail}. The build runs without restored caches.`);
+      break;
+    case 'miss':
+      core.info(`Go cache: nothing saved yet for ${key} or its restore keys.`);
+      break;
+    default:
+      core.info(
+        summary.hit === 'exact'
+          ? `Go cache restored from ${key}.`
+          : `Go cache partly restored from ${matchedKey}.`,
+      );
+  }
+  return state;
 }
 
-/** Saves the caches under the exact key unless they were restored from it; never throws. */
-export async function saveGoCache(state: CacheState): Promise<void> {
-  if (state.summary.hit === 'skipped' || state.summary.hit === 'error' || state.key === '') return;
+function withSave(state: CacheState, save: NonNullable<CacheSummary['save']>): CacheState {
+  return { ...state, summary: { ...state.summary, save } };
+}
+
+/**
+ * Saves the caches under the exact key unless they were restored from it, within the deadline; never throws.
+ * Returns the state with the save's outcome in its summary.
+ */
+export async function saveGoCache(state: CacheState): Promise<CacheState> {
+  if (state.summary.hit === 'skipped' || state.key === '') return state;
+  const notSent = saveSkippedBecause(state.summary);
+  if (notSent !== undefined) {
+    core.info(`Go cache: not saved, ${notSent}.`);
+    return withSave(state, { outcome: 'skipped', detail: notSent });
+  }
   if (state.summary.hit === 'exact') {
     core.info(`Go cache: restored from the exact key ${state.key}, nothing new to save.`);
-    return;
+    return withSave(state, { outcome: 'not-needed' });
   }
   const mode = (process.env['ACTIONS_CACHE_MODE'] ?? '').trim().toLowerCase();
   if (mode === 'read' || mode === 'none') {
     core.info(`Go cache: not saved, this run's cache mode (${mode}) does not allow writes.`);
-    return;
+    return withSave(state, {
+      outcome: 'skipped',
+      detail: `this run's cache mode (${mode}) allows no writes`,
+    });
   }
   if (!state.paths.some((p) => fs.existsSync(p))) {
     core.info(`Go cache: ${state.paths.join(' and ')} do not exist, nothing to save.`);
-    return;
+    return withSave(state, { outcome: 'skipped', detail: 'nothing to save' });
   }
-  try {
-    const cacheId = await cache.saveCache([...state.paths], state.key);
-    if (cacheId === -1) {
-      core.warning(
-        `Go cache was not saved under ${state.key} (see the messages above); the next run builds without it.`,
-      );
-    } else {
-      core.info(`Go cache saved under ${state.key} (cache id ${cacheId}).`);
-    }
-  } catch (error) {
-    core.warning(`Go cache was not saved under ${state.key}: ${(error as Error).message}`);
+  const run = await runService(
+    { op: 'cache-save', paths: state.paths, key: state.key },
+    { timeoutMs: state.timeoutMs, errorsAsWarnings: true },
+  );
+  const save = saveOutcome(workerReport(run), state.timeoutMs);
+  if (save.outcome === 'saved') {
+    core.info(`Go cache saved under ${state.key} (cache id ${eventOf(run, 'saved')?.cacheId}).`);
+  } else if (save.outcome === 'timeout') {
+    core.warning(
+      `Go cache save did not finish within ${seconds(state.timeoutMs)} (cache-timeout) and was stopped; the next run builds without it.`,
+    );
+  } else if (save.outcome === 'failed') {
+    core.warning(
+      `Go cache was not saved under ${state.key} (${save.detail}); the next run builds without it.`,
+    );
   }
+  return withSave(state, save);
 }

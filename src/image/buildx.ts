@@ -115,7 +115,7 @@ export async function runDocker(
 }
 
 const HOW_TO_GET_BUILDX =
-  'Install it before this step, e.g. with docker/setup-buildx-action (uses: docker/setup-buildx-action@v3), ' +
+  'Install it before this step, e.g. with docker/setup-buildx-action (uses: docker/setup-buildx-action@v4), ' +
   'which also creates a builder that can build several platforms.';
 
 /** Checks that buildx runs and that the builder can build `platforms`; returns the builder's details. */

@@ -20,6 +20,10 @@ export interface UploadRequest {
   /** The artifact-name input; '' for a name unique to this job and target set. */
   name: string;
   retentionDays?: number;
+  /** Delete an artifact of the same name in this run before uploading it (artifact-overwrite). */
+  overwrite?: boolean;
+  /** The deadline of the whole upload (upload-timeout); DEFAULT_UPLOAD_TIMEOUT_MS when not given. */
+  timeoutMs?: number;
 }
 
 export interface PlannedUpload {
@@ -33,12 +37,16 @@ export interface UploadResult {
   uploads: Array<{ name: string; id?: number; size?: number; digest?: string }>;
   /** Why nothing was uploaded, when nothing was. */
   skipped?: string;
+  /** Why the upload failed (an artifact refused, the deadline passed); the uploads before it are listed above. */
+  problems?: string[];
 }
 
 export type Env = Record<string, string | undefined>;
 
 /** zlib's default, the one @actions/artifact uses when given none. */
 export const DEFAULT_COMPRESSION_LEVEL = 6;
+/** upload-timeout's default. */
+export const DEFAULT_UPLOAD_TIMEOUT_MS = 600_000;
 const ALREADY_COMPRESSED = /\.(tar\.gz|tgz|zip|gz|zst|xz|bz2|7z)$/i;
 // What @actions/artifact's validateArtifactName rejects.
 const FORBIDDEN_NAME_CHARS = ['"', ':', '<', '>', '|', '*', '?', '\r', '\n', '\\', '/'];
@@ -50,12 +58,18 @@ function sanitizeNamePart(part: string): string {
 }
 
 /**
- * A name unique to this job and runner: job id, runner OS and arch, target-set hash. A JS action cannot see the
- * matrix, so two matrix entries of one job with the same targets on the same OS/arch must set artifact-name.
+ * A name unique to this job and runner: job id, runner OS and arch, target-set hash, and from the second attempt of
+ * a re-run job on (GITHUB_RUN_ATTEMPT) `attempt-N`, since the first attempt's artifacts stay in the run under their
+ * names. A JS action cannot see the matrix, so two matrix entries of one job with the same targets on the same
+ * OS/arch must set artifact-name.
  */
 export function defaultArtifactName(targets: string[], env: Env): string {
   const parts = [env['GITHUB_JOB'] || 'gin-release', env['RUNNER_OS'] || '', env['RUNNER_ARCH'] || ''];
-  return [...parts.filter((p) => p !== '').map(sanitizeNamePart), targetSetHash(targets, 8)].join('-');
+  const attempt = Number(env['GITHUB_RUN_ATTEMPT'] ?? '1');
+  const rerun = Number.isInteger(attempt) && attempt > 1 ? [`attempt-${attempt}`] : [];
+  return [...parts.filter((p) => p !== '').map(sanitizeNamePart), targetSetHash(targets, 8), ...rerun].join(
+    '-',
+  );
 }
 
 function checkArtifactName(name: string): void {
@@ -163,6 +177,8 @@ export interface UploadStagePlan {
   /** The output folder: paths inside the artifacts are relative to it. */
   rootDirectory: string;
   retentionDays?: number;
+  overwrite: boolean;
+  timeoutMs: number;
 }
 
 export function planUploadStage(req: UploadRequest, env: Env): UploadStagePlan {
@@ -170,5 +186,7 @@ export function planUploadStage(req: UploadRequest, env: Env): UploadStagePlan {
     uploads: planUploads(req, env),
     rootDirectory: path.resolve(req.rootDirectory),
     ...(req.retentionDays !== undefined ? { retentionDays: req.retentionDays } : {}),
+    overwrite: req.overwrite ?? false,
+    timeoutMs: req.timeoutMs ?? DEFAULT_UPLOAD_TIMEOUT_MS,
   };
 }

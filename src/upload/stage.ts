@@ -1,58 +1,71 @@
-// The upload stage: the planned workflow artifacts through @actions/artifact, one after another.
+// The upload stage: the planned workflow artifacts, one after another, through the service worker
+// (src/upload/service.ts), within upload-timeout. What was uploaded before a failure or the deadline is kept in the
+// result, so the outputs and the summary name it; the failure itself is the result's problem.
+import * as path from 'node:path';
 import * as core from '@actions/core';
-import { DefaultArtifactClient, type UploadArtifactResponse } from '@actions/artifact';
+import { runService, seconds, workerFailure, type ServiceRun } from '../services/client.js';
+import type { ServiceEvent } from '../services/protocol.js';
 import {
   planUploadStage,
   uploadAvailability,
-  type PlannedUpload,
+  type Env,
   type UploadRequest,
   type UploadResult,
   type UploadStagePlan,
 } from './artifacts.js';
 
-// The client retries HTTP 5xx/429 itself (5 attempts with backoff) but gives up at once on connection errors.
-const NETWORK_ATTEMPTS = 2;
-const NETWORK_RETRY_DELAY_MS = 5_000;
+type Uploaded = Extract<ServiceEvent, { type: 'uploaded' }>;
 
-/**
- * A NetworkError of the client (ECONNRESET, ETIMEDOUT, ...): thrown as is by the blob upload, wrapped into
- * "Failed to <Method>: Unable to make request: <code>" by its Twirp calls.
- */
-function isConnectionError(error: unknown): boolean {
+/** What a 409 from CreateArtifact means here, and the ways out. */
+function duplicateAdvice(env: Env): string {
+  const attempt = Number(env['GITHUB_RUN_ATTEMPT'] ?? '1');
+  const earlier =
+    attempt > 1
+      ? ` (GITHUB_RUN_ATTEMPT is ${attempt}: an earlier attempt of this job probably uploaded it)`
+      : '';
   return (
-    error instanceof Error &&
-    (error.name === 'NetworkError' || /Unable to make request: E[A-Z]+/.test(error.message))
+    ` An artifact of that name is already in this workflow run${earlier}. Set artifact-overwrite: true to replace it, ` +
+    'leave artifact-name empty for default names (they carry the attempt of a re-run), or give each matrix entry ' +
+    'its own artifact-name.'
   );
 }
 
-/** One artifact; a lost connection is tried again (HTTP errors were already retried inside the client). */
-async function uploadWithReconnect(
-  client: DefaultArtifactClient,
-  plan: PlannedUpload,
-  root: string,
-  retentionDays: number | undefined,
-): Promise<UploadArtifactResponse> {
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= NETWORK_ATTEMPTS; attempt++) {
-    try {
-      return await client.uploadArtifact(plan.name, plan.files, root, {
-        compressionLevel: plan.compressionLevel,
-        ...(retentionDays !== undefined ? { retentionDays } : {}),
-      });
-    } catch (error) {
-      lastError = error;
-      if (!isConnectionError(error) || attempt === NETWORK_ATTEMPTS) break;
-      const firstLine = (error as Error).message.split('\n')[0];
-      core.info(
-        `Uploading artifact ${plan.name} lost its connection (${firstLine}); retrying in ${NETWORK_RETRY_DELAY_MS / 1000} s`,
-      );
-      await new Promise((resolve) => setTimeout(resolve, NETWORK_RETRY_DELAY_MS));
-    }
+/**
+ * Why the upload did not finish, naming the artifacts uploaded before and the files of the others, which are only
+ * in the output folder; undefined when every artifact was uploaded. Pure.
+ */
+export function uploadProblem(
+  plan: UploadStagePlan,
+  run: Pick<ServiceRun, 'ending' | 'events'> & { failure: string },
+  env: Env,
+): string | undefined {
+  const uploaded = new Set(run.events.flatMap((e) => (e.type === 'uploaded' ? [e.name] : [])));
+  const missing = plan.uploads.filter((u) => !uploaded.has(u.name));
+  if (missing.length === 0) return undefined;
+  const root = plan.rootDirectory;
+  const before =
+    uploaded.size > 0 ? ` Uploaded before: ${[...uploaded].join(', ')}.` : ' No artifact was uploaded.';
+  const files = missing.flatMap((u) => u.files.map((f) => path.relative(root, f).split(path.sep).join('/')));
+  const notUploaded = ` Not uploaded, still only in the output folder ${root}: ${[...new Set(files)].join(', ')}.`;
+  if (run.ending === 'timeout') {
+    return (
+      `Uploading workflow artifacts did not finish within ${seconds(plan.timeoutMs)} (upload-timeout) and was stopped ` +
+      `while uploading ${missing[0]!.name}.${notUploaded}${before} Re-run the job, or raise upload-timeout for ` +
+      'a slow artifact service.'
+    );
   }
-  throw lastError;
+  const failed = run.events.find((e) => e.type === 'upload-failed');
+  if (failed) {
+    const duplicate = /\(409\)|already exists/i.test(failed.message) ? duplicateAdvice(env) : '';
+    return (
+      `Uploading artifact ${failed.name} failed: ${failed.message}. The files are still in the output folder ${root}.` +
+      `${duplicate}${notUploaded}${before}`
+    );
+  }
+  return `Uploading workflow artifacts failed: ${run.failure}.${notUploaded}${before}`;
 }
 
-/** Uploads the planned artifacts one after another; throws naming the artifact that failed and where the files are. */
+/** Uploads the planned artifacts one after another; a failure or the deadline becomes the result's problem. */
 export async function runUploadStage(plan: UploadStagePlan): Promise<UploadResult> {
   const root = plan.rootDirectory;
   const availability = uploadAvailability(process.env);
@@ -67,29 +80,31 @@ export async function runUploadStage(plan: UploadStagePlan): Promise<UploadResul
     return { uploads: [], skipped: 'no files to upload' };
   }
 
-  const client = new DefaultArtifactClient();
-  const uploads: UploadResult['uploads'] = [];
-  for (const upload of plan.uploads) {
-    core.info(
-      `Uploading artifact ${upload.name}: ${upload.files.length} file(s), compression level ${upload.compressionLevel}`,
-    );
-    try {
-      const response = await uploadWithReconnect(client, upload, root, plan.retentionDays);
-      uploads.push({ name: upload.name, id: response.id, size: response.size, digest: response.digest });
-      core.info(`Uploaded artifact ${upload.name} (id ${response.id}, ${response.size ?? 0} bytes)`);
-    } catch (error) {
-      const before =
-        uploads.length > 0 ? ` Uploaded before the failure: ${uploads.map((u) => u.name).join(', ')}.` : '';
-      throw new Error(
-        `Uploading artifact ${upload.name} failed: ${(error as Error).message}. The files are still in the output folder ${root}.${before}`,
-        { cause: error },
-      );
-    }
-  }
-  return { uploads };
+  const run = await runService(
+    {
+      op: 'upload',
+      uploads: plan.uploads,
+      rootDirectory: root,
+      overwrite: plan.overwrite,
+      ...(plan.retentionDays !== undefined ? { retentionDays: plan.retentionDays } : {}),
+    },
+    { timeoutMs: plan.timeoutMs },
+  );
+  const uploads = run.events
+    .filter((e): e is Uploaded => e.type === 'uploaded')
+    .map(({ name, id, size, digest }) => ({
+      name,
+      ...(id !== undefined ? { id } : {}),
+      ...(size !== undefined ? { size } : {}),
+      ...(digest !== undefined ? { digest } : {}),
+    }));
+  const problem = uploadProblem(plan, { ...run, failure: workerFailure(run) }, process.env);
+  return { uploads, ...(problem !== undefined ? { problems: [problem] } : {}) };
 }
 
-/** Plans and uploads in one go, for callers that have no release plan. */
+/** Plans and uploads in one go, for callers that have no release plan; throws the problem, if any. */
 export async function uploadArtifacts(req: UploadRequest): Promise<UploadResult> {
-  return runUploadStage(planUploadStage(req, process.env));
+  const result = await runUploadStage(planUploadStage(req, process.env));
+  if (result.problems && result.problems.length > 0) throw new Error(result.problems.join('\n'));
+  return result;
 }

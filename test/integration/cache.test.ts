@@ -7,8 +7,9 @@ import * as exec from '@actions/exec';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { parseTargets } from '../../src/build/targets.js';
 import { cacheKey, hashDependencyFiles, restoreGoCache, saveGoCache } from '../../src/go/cache.js';
+import { trackedProcesses } from '../../src/util/process/reaper.js';
 import { recordAnnotations, type AnnotationRecorder } from '../support/github-annotations.js';
-import { listen } from '../support/github-http.js';
+import { listen, STALLED } from '../support/github-http.js';
 import {
   applyEnv,
   applyRunnerEnv,
@@ -142,7 +143,8 @@ describe('Go caches through the v2 cache service (github.com runners)', () => {
       const cold = await goBuild(app);
       expect(cold.exitCode, cold.stderr).toBe(0);
       expect(cold.compiled).toContain('github.com/gin-gonic/gin');
-      await saveGoCache(first);
+      const afterSave = await saveGoCache(first);
+      expect(afterSave.summary.save).toEqual({ outcome: 'saved' });
       const saved = services.cache.saved().filter((e) => e.key === first.key);
       expect(saved).toHaveLength(1);
       expect(saved[0]!.size).toBeGreaterThan(1_000_000);
@@ -160,7 +162,7 @@ describe('Go caches through the v2 cache service (github.com runners)', () => {
       expect(warm.compiled, 'packages compiled although the build cache was restored').toEqual([]);
 
       const entries = services.cache.saved().length;
-      await saveGoCache(second);
+      expect((await saveGoCache(second)).summary.save).toEqual({ outcome: 'not-needed' });
       expect(services.cache.saved().length, 'an exact hit saves nothing').toBe(entries);
 
       // Another target set: the same dependencies' cache is restored through the first restore key.
@@ -230,8 +232,57 @@ describe('Go caches through the v1 cache service (act, GHES)', () => {
   });
 });
 
+describe('Go caches when the service hangs', () => {
+  test('a download that stalls is stopped at the deadline: nothing written, no process left, no save', async () => {
+    const { app, modCache, buildCache } = await smallModule();
+    useRunner(services.env('v1'));
+    const options = {
+      goBinary: 'go',
+      workingDirectory: app,
+      dependencyPatterns: ['go.sum'],
+      goVersion: GO_VERSION,
+      // A target set of its own, so the entry saved here is this test's alone.
+      targets: parseTargets('linux/386'),
+    };
+    const first = await restoreGoCache(options);
+    expect(first.summary.hit).toBe('miss');
+    expect((await saveGoCache(first)).summary.save).toEqual({ outcome: 'saved' });
+    await fs.rm(modCache, { recursive: true });
+    await fs.rm(buildCache, { recursive: true });
+    services.cache.faults.failAlways('DownloadArchive', 'stall');
+    const before = services.cache.calls.length;
+    try {
+      // Long enough for the worker to start from the sources (through tsx) and reach the download.
+      const stalled = await restoreGoCache({ ...options, timeoutMs: 15_000 });
+
+      expect(stalled.summary).toEqual({
+        hit: 'timeout',
+        key: first.key,
+        detail: 'gave up after 15 s (cache-timeout)',
+      });
+      expect(services.cache.calls.slice(before)).toEqual([
+        { operation: 'GetCacheEntry', status: 200 },
+        { operation: 'DownloadArchive', status: STALLED },
+      ]);
+      expect(trackedProcesses(), 'the worker and its children are gone').toEqual([]);
+      await expect(fs.readdir(modCache).catch(() => [])).resolves.toEqual([]);
+      await expect(fs.readdir(buildCache).catch(() => [])).resolves.toEqual([]);
+      expect(annotations.messages('warning')).toEqual([
+        expect.stringContaining(
+          'Go cache restore did not finish within 15 s (cache-timeout) and was stopped',
+        ),
+      ]);
+      const calls = services.cache.calls.length;
+      expect((await saveGoCache(stalled)).summary.save?.outcome).toBe('skipped');
+      expect(services.cache.calls.length, 'no save was sent').toBe(calls);
+    } finally {
+      services.cache.faults.clear();
+    }
+  });
+});
+
 describe('Go caches when the service is unusable', () => {
-  test('a cache server that is down gives warnings, never an exception', async () => {
+  test('a cache server that is down gives a warning, never an exception, and is not sent a save', async () => {
     const { app } = await smallModule();
     const closed = await listen(async () => undefined);
     await closed.close();
@@ -245,15 +296,18 @@ describe('Go caches when the service is unusable', () => {
     };
 
     const state = await restoreGoCache(options);
-    expect(state.summary.hit).toBe('miss');
+    expect(state.summary.hit).toBe('error');
+    expect(state.summary.detail).toMatch(/Failed to restore: .*ECONNREFUSED/);
     expect(annotations.messages('warning')).toEqual([
       expect.stringMatching(/Failed to restore: .*ECONNREFUSED/),
     ]);
 
-    await expect(saveGoCache(state)).resolves.toBeUndefined();
-    expect(annotations.messages('warning').at(-1)).toMatch(
-      /Go cache was not saved under gin-release-go-v1-linux-x64/,
-    );
+    const saved = await saveGoCache(state);
+    expect(saved.summary.save).toEqual({
+      outcome: 'skipped',
+      detail: 'the restore failed, so the cache service is not sent a save',
+    });
+    expect(annotations.messages('warning')).toHaveLength(1);
     expect(annotations.messages('error')).toEqual([]);
   });
 
@@ -290,7 +344,9 @@ describe('Go caches when the service is unusable', () => {
     });
     expect(state.summary.hit).toBe('error');
     expect(annotations.messages('warning')).toEqual([expect.stringContaining('Go cache not restored')]);
-    await expect(saveGoCache(state)).resolves.toBeUndefined();
+    const calls = services.cache.calls.length;
+    await expect(saveGoCache(state)).resolves.toEqual(state);
+    expect(services.cache.calls.length).toBe(calls);
   });
 });
 

@@ -50,6 +50,18 @@ function checkCaller(body: Record<string, unknown>, caller: BackendIds): Backend
   return ids;
 }
 
+/**
+ * Only the run has to match the token: the client deletes an artifact (upload-artifact's `overwrite`) with the
+ * backend ids ListArtifacts gave for it, and on GitHub those may be another job's, or an earlier attempt's.
+ */
+function checkRun(body: Record<string, unknown>, caller: BackendIds): string {
+  const run = stringField(body, 'workflow_run_backend_id');
+  if (run !== caller.workflowRunBackendId) {
+    throw new TwirpError('permission_denied', 'the workflow run does not match the runtime token');
+  }
+  return run;
+}
+
 /** Wrapper messages (StringValue, Int64Value) are plain JSON values in proto3 JSON. */
 function wrapped(body: Record<string, unknown>, name: string): string | null {
   const value = body[name];
@@ -100,10 +112,11 @@ export class FakeArtifactService {
       const existing = this.artifacts.find(
         (a) => a.workflowRunBackendId === ids.workflowRunBackendId && a.name === name,
       );
+      // GitHub's own words (409 Conflict), whichever job or attempt of the run uploaded it.
       if (existing?.finalized) {
         throw new TwirpError(
           'already_exists',
-          `an artifact with the name ${name} already exists on the workflow run`,
+          'an artifact with this name already exists on the workflow run',
         );
       }
       const id = existing?.id ?? this.nextId++;
@@ -178,10 +191,10 @@ export class FakeArtifactService {
     },
 
     DeleteArtifact: async (body, caller) => {
-      const ids = checkCaller(body, caller);
+      const run = checkRun(body, caller);
       const name = stringField(body, 'name');
       const index = this.artifacts.findIndex(
-        (a) => a.finalized && a.workflowRunBackendId === ids.workflowRunBackendId && a.name === name,
+        (a) => a.finalized && a.workflowRunBackendId === run && a.name === name,
       );
       if (index < 0) throw new TwirpError('not_found', `artifact ${name} not found`);
       const [removed] = this.artifacts.splice(index, 1);

@@ -88,16 +88,26 @@ function sendTwirpError(res: http.ServerResponse, code: TwirpCode, msg: string):
 
 export interface CallRecord {
   operation: string;
+  /** The HTTP status answered; 0 for a dropped connection, STALLED for a call left unanswered. */
   status: number;
 }
 
-/** An HTTP status to answer with, or 'reset' to drop the connection without an answer (the client sees ECONNRESET). */
-export type Fault = number | 'reset';
+/** The status recorded for a call that a 'stall' fault leaves without an answer. */
+export const STALLED = -1;
+
+/**
+ * An HTTP status to answer with, 'reset' to drop the connection without an answer (the client sees ECONNRESET), or
+ * 'stall' to never answer: the request stays open until the client gives up or the server is closed, as with a
+ * service that hangs.
+ */
+export type Fault = number | 'reset' | 'stall';
 
 interface FaultRule {
   operation: string;
   remaining: number;
   fault: Fault;
+  /** Calls still to be served normally before this rule starts failing them. */
+  passing: number;
 }
 
 /** Makes operations fail on purpose: the next N calls, or every call, answer with an error status. */
@@ -106,11 +116,16 @@ export class FaultInjector {
 
   /** The next `count` calls of `operation` ('*' for any) answer `status`; later ones behave normally. */
   failNext(operation: string, count: number, fault: Fault = 500): void {
-    this.rules.push({ operation, remaining: count, fault });
+    this.rules.push({ operation, remaining: count, fault, passing: 0 });
   }
 
   failAlways(operation = '*', fault: Fault = 500): void {
-    this.rules.push({ operation, remaining: Number.POSITIVE_INFINITY, fault });
+    this.rules.push({ operation, remaining: Number.POSITIVE_INFINITY, fault, passing: 0 });
+  }
+
+  /** The first `passing` calls of `operation` are served; every later one fails with `fault`. */
+  failAfter(operation: string, passing: number, fault: Fault = 500): void {
+    this.rules.push({ operation, remaining: Number.POSITIVE_INFINITY, fault, passing });
   }
 
   clear(): void {
@@ -123,13 +138,18 @@ export class FaultInjector {
       (r) => r.remaining > 0 && (r.operation === '*' || r.operation === operation),
     );
     if (!rule) return null;
+    if (rule.passing > 0) {
+      rule.passing--;
+      return null;
+    }
     rule.remaining--;
     return rule.fault;
   }
 }
 
-/** Answers with an injected fault; records status 0 for a dropped connection. */
+/** Answers with an injected fault; returns the status to record (0 for a dropped connection). */
 export function sendFault(res: http.ServerResponse, fault: Fault, body: unknown): number {
+  if (fault === 'stall') return STALLED;
   if (fault === 'reset') {
     res.socket?.destroy();
     return 0;

@@ -4,7 +4,9 @@ import {
   compressionLevelFor,
   defaultArtifactName,
   DEFAULT_COMPRESSION_LEVEL,
+  DEFAULT_UPLOAD_TIMEOUT_MS,
   planUploads,
+  planUploadStage,
   uploadAvailability,
   type UploadFile,
   type UploadRequest,
@@ -92,6 +94,11 @@ describe('defaultArtifactName', () => {
     [['linux/amd64'], { RUNNER_OS: 'macOS', RUNNER_ARCH: 'ARM64' }, /^gin-release-macos-arm64-[0-9a-f]{8}$/],
     [['linux/amd64'], {}, /^gin-release-[0-9a-f]{8}$/],
     [['linux/amd64'], { GITHUB_JOB: 'build: "all"', RUNNER_OS: 'Linux' }, /^build-all-linux-[0-9a-f]{8}$/],
+    // A re-run job's artifacts sit beside the first attempt's, which stay in the run under their names.
+    [['linux/amd64'], { ...env, GITHUB_RUN_ATTEMPT: '1' }, /^release-linux-x64-[0-9a-f]{8}$/],
+    [['linux/amd64'], { ...env, GITHUB_RUN_ATTEMPT: '2' }, /^release-linux-x64-[0-9a-f]{8}-attempt-2$/],
+    [['linux/amd64'], { ...env, GITHUB_RUN_ATTEMPT: '12' }, /^release-linux-x64-[0-9a-f]{8}-attempt-12$/],
+    [['linux/amd64'], { ...env, GITHUB_RUN_ATTEMPT: 'x' }, /^release-linux-x64-[0-9a-f]{8}$/],
   ])('%j with %j', (targets, environment, expected) => {
     expect(defaultArtifactName(targets, environment)).toMatch(expected);
   });
@@ -100,6 +107,19 @@ describe('defaultArtifactName', () => {
     expect(defaultArtifactName(['linux/arm64', 'linux/amd64'], env)).toBe(
       defaultArtifactName(['linux/amd64', 'linux/arm64'], env),
     );
+  });
+
+  test('an explicit artifact-name is used as given on a re-run too (artifact-overwrite decides)', () => {
+    const plans = planUploads(request({ name: 'app' }), { ...env, GITHUB_RUN_ATTEMPT: '3' });
+    expect(plans.map((p) => p.name)).toEqual(['app']);
+  });
+
+  test('per-target names of a re-run carry the attempt once, in the shared prefix', () => {
+    const names = planUploads(request({ mode: 'per-target' }), { ...env, GITHUB_RUN_ATTEMPT: '2' }).map(
+      (p) => p.name,
+    );
+    expect(names).toHaveLength(4);
+    for (const name of names) expect(name).toMatch(/^release-linux-x64-[0-9a-f]{8}-attempt-2-[a-z0-9-]+$/);
   });
 
   test('differs between target sets, runners and jobs', () => {
@@ -158,5 +178,19 @@ describe('uploadAvailability', () => {
     ],
   ])('%j', (environment, expected) => {
     expect(uploadAvailability(environment)).toMatchObject(expected);
+  });
+});
+
+describe('planUploadStage', () => {
+  test('no overwrite and a 10 minute deadline unless asked', () => {
+    const plan = planUploadStage(request(), env);
+    expect(plan.overwrite).toBe(false);
+    expect(plan.timeoutMs).toBe(DEFAULT_UPLOAD_TIMEOUT_MS);
+    expect(DEFAULT_UPLOAD_TIMEOUT_MS).toBe(600_000);
+  });
+
+  test('artifact-overwrite and upload-timeout are carried into the plan', () => {
+    const plan = planUploadStage(request({ overwrite: true, timeoutMs: 5_000 }), env);
+    expect(plan).toMatchObject({ overwrite: true, timeoutMs: 5_000, rootDirectory: root });
   });
 });

@@ -40,6 +40,18 @@ describe('getInputs with the action.yml defaults', () => {
     expect(inputs.image).toEqual([]);
     expect(inputs.push).toBe(false);
     expect(inputs.baseImage).toBe('scratch');
+    expect(inputs.cacheTimeoutMs).toBe(60_000);
+    expect(inputs.uploadTimeoutMs).toBe(600_000);
+    expect(inputs.artifactOverwrite).toBe(false);
+  });
+
+  test('service deadlines are given in seconds', () => {
+    const inputs = inputsWith({ 'cache-timeout': '5', 'upload-timeout': '90', 'artifact-overwrite': 'true' });
+    expect([inputs.cacheTimeoutMs, inputs.uploadTimeoutMs, inputs.artifactOverwrite]).toEqual([
+      5_000,
+      90_000,
+      true,
+    ]);
   });
 });
 
@@ -115,6 +127,10 @@ describe('bad inputs name the input, the value and what is allowed', () => {
     [{ 'smoke-env': 'NOEQUALS' }, 'smoke-env', /KEY=VALUE/],
     [{ 'smoke-targets': 'linux/s390x' }, 'smoke-targets', /not in targets/],
     [{ 'retention-days': '91' }, 'retention-days', /1 to 90/],
+    [{ 'cache-timeout': '0' }, 'cache-timeout', /whole number from 1 to 3600/],
+    [{ 'cache-timeout': '1m' }, 'cache-timeout', /whole number from 1 to 3600/],
+    [{ 'upload-timeout': '21601' }, 'upload-timeout', /whole number from 1 to 21600/],
+    [{ 'artifact-overwrite': 'replace' }, 'artifact-overwrite', /true or false/],
     [{ 'checksums-file': '../sums.txt' }, 'checksums-file', /plain file name/],
     [{ push: 'true' }, 'push', /image input/],
     [{ version: '1.2\n3' }, 'version', /line break.*Allowed: letters, digits and \. _ \+ -/],

@@ -220,6 +220,61 @@ describe('renderSummary', () => {
     expect(markdown).toContain('| gin-release-checksums |  |  |');
   });
 
+  test.each<[NonNullable<SummaryData['cache']>, string]>([
+    [
+      { hit: 'exact', key: 'k', save: { outcome: 'not-needed' } },
+      'restored (exact key match), key k; nothing new to save.',
+    ],
+    [
+      { hit: 'miss', key: 'k', save: { outcome: 'saved' } },
+      'miss (nothing saved yet for this key), key k; saved after the build.',
+    ],
+    [
+      {
+        hit: 'miss',
+        key: 'k',
+        save: { outcome: 'skipped', detail: "this run's cache mode (read) allows no writes" },
+      },
+      "miss (nothing saved yet for this key), key k; save skipped: this run's cache mode (read) allows no writes.",
+    ],
+    [
+      {
+        hit: 'partial',
+        key: 'k',
+        detail: 'restored from j',
+        save: { outcome: 'timeout', detail: 'gave up after 60 s (cache-timeout)' },
+      },
+      'restored (partial match from a restore key), key k: restored from j; save timed out: gave up after 60 s (cache-timeout).',
+    ],
+    [
+      {
+        hit: 'timeout',
+        key: 'k',
+        detail: 'gave up after 60 s (cache-timeout)',
+        save: {
+          outcome: 'skipped',
+          detail: 'the restore timed out, so the cache service is not sent a save',
+        },
+      },
+      'restore timed out, key k: gave up after 60 s (cache-timeout); save skipped: the restore timed out, so the cache service is not sent a save.',
+    ],
+    [
+      {
+        hit: 'error',
+        key: 'k',
+        detail: 'Failed to restore: 500',
+        save: { outcome: 'skipped', detail: 'the restore failed' },
+      },
+      'restore failed, key k: Failed to restore: 500; save skipped: the restore failed.',
+    ],
+    [
+      { hit: 'miss', key: 'k', save: { outcome: 'failed', detail: 'Failed to save: quota' } },
+      'miss (nothing saved yet for this key), key k; save failed: Failed to save: quota.',
+    ],
+  ])('the cache line says what the restore and the save did: %j', (cache, line) => {
+    expect(renderSummary(data({ cache }))).toContain(`Go module and build cache: ${line}`);
+  });
+
   test('sections without data are left out; a skipped upload says why', () => {
     const markdown = renderSummary(data({ uploadSkippedReason: 'upload: false' }));
     expect(markdown).not.toContain('### Image');

@@ -53,3 +53,19 @@ export function childEnv(
 export function tracked(env: Record<string, string>): Record<string, string> {
   return { ...env, [TRACKING_VARIABLE]: TRACKING_ID };
 }
+
+/**
+ * The environment of the action's own service worker (src/services/worker.ts): it talks to the cache and artifact
+ * services, so it keeps the ACTIONS_* runtime variables, but it gets no inputs, cannot use the file commands and
+ * cannot ask for the workflow's OIDC token (ACTIONS_ID_TOKEN_REQUEST_*), which it has no use for.
+ */
+export function serviceEnv(base: NodeJS.ProcessEnv): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(base)) {
+    const upper = key.toUpperCase();
+    if (value === undefined || upper.startsWith('INPUT_') || upper.startsWith('ACTIONS_ID_TOKEN_REQUEST_'))
+      continue;
+    if (!FILE_COMMANDS.has(upper)) env[key] = value;
+  }
+  return env;
+}
