@@ -176,7 +176,11 @@ describe('an artifact service that stalls', () => {
       ).exec(error);
       expect(listed, error).not.toBeNull();
       const notUploaded = listed![1]!.split(', ');
-      expect(notUploaded).toEqual([expect.stringMatching(/_linux_arm64\.tar\.gz$/), 'checksums.txt']);
+      expect(notUploaded).toEqual([
+        expect.stringMatching(/_linux_arm64\.tar\.gz$/),
+        expect.stringMatching(/_linux_arm64\.tar\.gz\.sbom\.json$/),
+        'checksums.txt',
+      ]);
       for (const file of notUploaded) expect(fs.existsSync(path.join(dist, file)), file).toBe(true);
       expect(JSON.parse(result.outputs.get('artifact-names')!)).toEqual(['stalled-linux-amd64']);
       expect(services.artifacts.find('stalled-linux-amd64')).toBeDefined();
