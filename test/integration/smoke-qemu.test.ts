@@ -10,15 +10,7 @@ import { freePort } from '../../src/smoke/port.js';
 import { liveCount } from '../../src/util/process/children.js';
 import type { Emulator } from '../../src/smoke/plan.js';
 import { runSmokeTargets } from '../../src/smoke/stage.js';
-import {
-  buildFixtures,
-  GIN_APP,
-  GIN_APP_MISSING,
-  HAS_GIN_APP,
-  makeTempDir,
-  PidWatch,
-  smokeOptions,
-} from '../support/smoke-fixtures.js';
+import { buildFixtures, GIN_APP, makeTempDir, PidWatch, smokeOptions } from '../support/smoke-fixtures.js';
 
 const HAS_QEMU = Boolean(
   (await io.which('qemu-aarch64-static', false)) && (await io.which('qemu-arm-static', false)),
@@ -33,16 +25,15 @@ beforeAll(async () => {
   if (!HAS_QEMU) return;
   dir = await makeTempDir('gin-release-smoke-qemu-');
   watch = new PidWatch(dir);
-  const builds = [
+  bin = await buildFixtures(dir, [
     { source: 'good', name: 'good' },
     { source: 'good', name: 'good-arm64', goarch: 'arm64' },
     { source: 'good', name: 'good-armv7', goarch: 'arm', goarm: '7' },
     { source: 'crash', name: 'crash-arm64', goarch: 'arm64' },
     { source: 'wrongport', name: 'wrongport-arm64', goarch: 'arm64' },
     { source: 'nosigterm', name: 'nosigterm-armv7', goarch: 'arm', goarm: '7' },
-  ];
-  if (HAS_GIN_APP) builds.push({ source: GIN_APP, name: 'gin-app-arm64', goarch: 'arm64' });
-  bin = await buildFixtures(dir, builds);
+    { source: GIN_APP, name: 'gin-app-arm64', goarch: 'arm64' },
+  ]);
   emulators = await findEmulators();
 });
 
@@ -73,13 +64,10 @@ describe.skipIf(!HAS_QEMU)('under qemu-user-static (skipped when qemu-user-stati
     expect(watch.recorded()).toHaveLength(1);
   });
 
-  test.skipIf(!HAS_GIN_APP)(
-    `the Gin fixture passes as linux/arm64 (${HAS_GIN_APP ? 'present' : GIN_APP_MISSING})`,
-    async () => {
-      const result = await smokeBinary(bin['gin-app-arm64']!, emulators.get('arm64'), smokeOptions());
-      expect(result).toMatchObject({ status: 'passed', runner: 'qemu-aarch64-static' });
-    },
-  );
+  test('the Gin fixture passes as linux/arm64', async () => {
+    const result = await smokeBinary(bin['gin-app-arm64']!, emulators.get('arm64'), smokeOptions());
+    expect(result).toMatchObject({ status: 'passed', runner: 'qemu-aarch64-static' });
+  });
 
   test('a failure under qemu is retried once with a new port, and both attempts are counted', async () => {
     const result = watch.record(

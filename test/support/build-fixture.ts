@@ -11,6 +11,8 @@ import type { ReleaseInfo } from '../../src/types.js';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
 export const GIN_APP = path.join(FIXTURES, 'gin-app');
+/** The standard-library fixture: what the build and inspection tests compile when Gin itself is not the point. */
+export const STD_APP = path.join(FIXTURES, 'std-app');
 export const GIN_CMD_APP = path.join(FIXTURES, 'gin-cmd-app');
 export const GO = 'go';
 
@@ -52,7 +54,7 @@ export function buildOptions(
   return {
     goBinary: GO,
     main: '.',
-    binaryName: 'gin-app',
+    binaryName: 'std-app',
     binaryTemplate: '{name}_{os}_{arch}{variant}/{name}{ext}',
     release: TEST_RELEASE,
     ldflags: [],

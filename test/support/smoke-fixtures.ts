@@ -9,8 +9,6 @@ import type { SmokeResult } from '../../src/types.js';
 
 export const SMOKE_FIXTURES = path.resolve(import.meta.dirname, '../fixtures/smoke');
 export const GIN_APP = path.resolve(import.meta.dirname, '../fixtures/gin-app');
-export const HAS_GIN_APP = fs.existsSync(path.join(GIN_APP, 'go.mod'));
-export const GIN_APP_MISSING = `test/fixtures/gin-app/go.mod is absent (another helper creates it); its cases are skipped`;
 
 export interface FixtureBuild {
   /** A folder under test/fixtures/smoke, or an absolute module folder. */
