@@ -1,7 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as core from '@actions/core';
-import { checkMainPackage, checkTargetsSupported, defaultBinaryName } from './build/module.js';
+import {
+  checkMainPackage,
+  checkTargetsSupported,
+  defaultBinaryName,
+} from './build/module.js';
 import { planBuilds } from './build/plan.js';
 import { runBuilds } from './build/compile.js';
 import { checkInspection, inspectBinary } from './build/inspect.js';

@@ -11,14 +11,7 @@ import {
   type SmokeOptions,
 } from './plan.js';
 import { freePort, listeningSocketsOfGroup } from './port.js';
-import {
-  killGroup,
-  requestStop,
-  startProcess,
-  waitGroupGone,
-  type Ending,
-  type Started,
-} from '../util/process/children.js';
+import { killGroup, requestStop, startProcess, waitGroupGone, type Ending, type Started } from '../util/process/children.js';
 import { TailBuffer } from '../util/tail.js';
 import { childEnv } from '../util/process/env.js';
 

@@ -43,8 +43,7 @@ export function goPlatformOf(
   endianness: 'BE' | 'LE' = os.endianness(),
 ): GoPlatformName {
   const goos = GOOS_OF_NODE_PLATFORM[platform] ?? platform;
-  const goarch =
-    arch === 'ppc64' ? (endianness === 'LE' ? 'ppc64le' : 'ppc64') : (GOARCH_OF_NODE_ARCH[arch] ?? arch);
+  const goarch = arch === 'ppc64' ? (endianness === 'LE' ? 'ppc64le' : 'ppc64') : (GOARCH_OF_NODE_ARCH[arch] ?? arch);
   return { goos, goarch };
 }
 

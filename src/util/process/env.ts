@@ -20,12 +20,7 @@ const FILE_COMMANDS = new Set([
   'GITHUB_STEP_SUMMARY',
 ]);
 // Tokens a workflow commonly hands the step: the app under test is untrusted code and needs none of them.
-const UNTRUSTED_DROPS = new Set([
-  'GITHUB_TOKEN',
-  'GH_TOKEN',
-  'GH_ENTERPRISE_TOKEN',
-  'GITHUB_ENTERPRISE_TOKEN',
-]);
+const UNTRUSTED_DROPS = new Set(['GITHUB_TOKEN', 'GH_TOKEN', 'GH_ENTERPRISE_TOKEN', 'GITHUB_ENTERPRISE_TOKEN']);
 
 /** Whether a variable of the runner's environment stays away from children. */
 export function isPrivateVariable(key: string, untrusted = false): boolean {
