@@ -15,18 +15,13 @@ import { resolveReleaseInfo } from '../../src/release.js';
 import {
   buildOptions,
   copyFixture,
-  GIN_APP,
-  GIN_CMD_APP,
   GO,
   getWhenReady,
-  makeTempDir,
-  removeTempDirs,
-  runGo,
   startBinary,
-  STD_APP,
   stopAll,
   TEST_RELEASE,
 } from '../support/build-fixture.js';
+import { GIN_APP, GIN_CMD_APP, makeTempDir, removeTempDirs, STD_APP } from '../support/fixtures.js';
 import { type SharedBuild, sharedBuilds, sharedOutcome, STD_APP_TARGETS } from '../support/shared-builds.js';
 
 const MATRIX = STD_APP_TARGETS;
@@ -109,16 +104,8 @@ describe('the cross-compile matrix', () => {
   );
 
   test('-s -w makes the binary smaller than a plain go build, and build info survives the stripping', async () => {
-    const plainDir = await makeTempDir('plain');
-    const plain = path.join(plainDir, 'std-app');
-    const built = await runGo(['build', '-o', plain, '.'], STD_APP, {
-      CGO_ENABLED: '0',
-      GOOS: 'linux',
-      GOARCH: 'amd64',
-    });
-    expect(built.exitCode, built.output).toBe(0);
     const ours = await inspectBinary(binaryFor('linux/amd64'));
-    const theirs = await inspectBinary(plain);
+    const theirs = await inspectBinary(sharedBuilds().stdAppPlain);
     expect(ours.size).toBeLessThan(theirs.size);
     expect(ours.buildInfo?.path).toBe('example.com/std-app');
     expect(ours.buildInfo?.settings['-trimpath']).toBe('true');

@@ -8,9 +8,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { parseTargets } from '../../src/build/targets.js';
 import { cacheKey, hashDependencyFiles, restoreGoCache, saveGoCache } from '../../src/go/cache.js';
 import { recordAnnotations, type AnnotationRecorder } from '../support/github-annotations.js';
-import { listen } from '../support/github-http.js';
+import { listen } from '../support/http-server.js';
+import { applyEnv } from '../support/env.js';
 import {
-  applyEnv,
   applyRunnerEnv,
   newBackendIds,
   runnerEnv,

@@ -10,7 +10,8 @@ import { formatBuildFailure, runBuilds } from '../../src/build/compile.js';
 import { planBuilds } from '../../src/build/plan.js';
 import type { Target } from '../../src/types.js';
 import { endTrackedProcesses } from '../../src/util/process/reaper.js';
-import { buildOptions, GIN_APP, GO, STD_APP } from '../support/build-fixture.js';
+import { buildOptions, GO, runGo } from '../support/build-fixture.js';
+import { GIN_APP, STD_APP } from '../support/fixtures.js';
 import {
   GIN_APP_TARGETS,
   type SharedBuild,
@@ -39,11 +40,22 @@ async function build(
   return { fixture, outputDir, outcomes };
 }
 
+async function plainBuild(outputDir: string): Promise<string> {
+  const started = performance.now();
+  const file = path.join(outputDir, 'std-app');
+  const env = { CGO_ENABLED: '0', GOOS: 'linux', GOARCH: 'amd64' };
+  const built = await runGo(['build', '-o', file, '.'], STD_APP, env);
+  if (built.exitCode !== 0) throw new Error(`plain go build of std-app failed:\n${built.output}`);
+  console.log(`shared builds: plain std-app in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return file;
+}
+
 async function buildAll(root: string): Promise<SharedBuilds> {
   // One after the other: each go build already keeps both cores busy compiling packages in parallel.
   const ginApp = await build(GIN_APP, 'gin-app', GIN_APP_TARGETS, path.join(root, 'gin-app'));
   const stdApp = await build(STD_APP, 'std-app', STD_APP_TARGETS, path.join(root, 'std-app'));
-  return { stdApp, ginApp };
+  const stdAppPlain = await plainBuild(path.join(root, 'plain'));
+  return { stdApp, ginApp, stdAppPlain };
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

@@ -8,7 +8,8 @@ import { type BuildOutcome, runBuilds } from '../../src/build/compile.js';
 import { planBuilds } from '../../src/build/plan.js';
 import { checkInspection, type Inspection, InspectError, inspectBinary } from '../../src/build/inspect.js';
 import { parseTarget, parseTargets } from '../../src/build/targets.js';
-import { buildOptions, GO, makeTempDir, removeTempDirs, runGo, STD_APP } from '../support/build-fixture.js';
+import { buildOptions, GO, runGo } from '../support/build-fixture.js';
+import { makeTempDir, removeTempDirs, STD_APP } from '../support/fixtures.js';
 import { sharedBuilds, sharedOutcome } from '../support/shared-builds.js';
 
 const TARGETS = parseTargets(
@@ -169,15 +170,7 @@ describe('binaries built differently', () => {
   });
 
   test('a plain go build without -trimpath is reported', async () => {
-    const out = await makeTempDir('plain');
-    const file = path.join(out, 'std-app');
-    const built = await runGo(['build', '-o', file, '.'], STD_APP, {
-      CGO_ENABLED: '0',
-      GOOS: 'linux',
-      GOARCH: 'amd64',
-    });
-    expect(built.exitCode, built.output).toBe(0);
-    const inspection = await inspectBinary(file);
+    const inspection = await inspectBinary(sharedBuilds().stdAppPlain);
     expect(inspection.static).toBe(true);
     expect(checkInspection(inspection, parseTarget('linux/amd64'), { cgo: false })).toEqual([
       'linux/amd64: build info does not record -trimpath=true, so the binary may hold runner paths and is not reproducible.',

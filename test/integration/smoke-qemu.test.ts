@@ -10,7 +10,8 @@ import { freePort } from '../../src/smoke/port.js';
 import { liveCount } from '../../src/util/process/children.js';
 import type { Emulator } from '../../src/smoke/plan.js';
 import { runSmokeTargets } from '../../src/smoke/stage.js';
-import { buildFixtures, GIN_APP, makeTempDir, PidWatch, smokeOptions } from '../support/smoke-fixtures.js';
+import { GIN_APP, makeTempDir } from '../support/fixtures.js';
+import { buildFixtures, PidWatch, smokeOptions } from '../support/smoke-fixtures.js';
 
 const HAS_QEMU = Boolean(
   (await io.which('qemu-aarch64-static', false)) && (await io.which('qemu-arm-static', false)),
@@ -23,7 +24,7 @@ let emulators = new Map<string, Emulator>();
 
 beforeAll(async () => {
   if (!HAS_QEMU) return;
-  dir = await makeTempDir('gin-release-smoke-qemu-');
+  dir = await makeTempDir('smoke-qemu');
   watch = new PidWatch(dir);
   bin = await buildFixtures(dir, [
     { source: 'good', name: 'good' },
@@ -132,7 +133,7 @@ describe.skipIf(!HAS_QEMU)('under qemu-user-static (skipped when qemu-user-stati
 
 describe('binfmt_misc fallback', () => {
   test('without qemu on PATH, an enabled binfmt_misc entry counts and a disabled one does not', async () => {
-    const binfmt = await makeTempDir('gin-release-binfmt-');
+    const binfmt = await makeTempDir('binfmt');
     const savedPath = process.env['PATH'];
     try {
       await fs.writeFile(

@@ -13,7 +13,8 @@ import { getInputs } from '../../src/inputs.js';
 import type { BuiltArtifact } from '../../src/types.js';
 import { setInputs } from '../support/inputs.js';
 import { sharedBuilds, sharedOutcome } from '../support/shared-builds.js';
-import { buildFixtures, makeTempDir, PidWatch, smokeOptions } from '../support/smoke-fixtures.js';
+import { makeTempDir } from '../support/fixtures.js';
+import { buildFixtures, PidWatch, smokeOptions } from '../support/smoke-fixtures.js';
 
 const NATIVE = [
   'good',
@@ -37,7 +38,7 @@ let bin: Record<string, string> = {};
 let watch: PidWatch;
 
 beforeAll(async () => {
-  dir = await makeTempDir('gin-release-smoke-');
+  dir = await makeTempDir('smoke');
   watch = new PidWatch(dir);
   bin = await buildFixtures(
     dir,

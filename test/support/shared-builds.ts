@@ -16,6 +16,8 @@ export interface SharedBuilds {
   stdApp: SharedBuild;
   /** gin-app for linux/amd64 only: the tests about Gin itself (its /version stamp, its smoke test). */
   ginApp: SharedBuild;
+  /** A plain `go build` of std-app for linux/amd64 (no -trimpath, no -ldflags), to compare against. */
+  stdAppPlain: string;
 }
 
 declare module 'vitest' {
