@@ -19,7 +19,8 @@ import * as exec from '@actions/exec';
 import { parseTargets, targetEnv } from '../src/build/targets.js';
 import { restoreGoCache, saveGoCache } from '../src/go/cache.js';
 import type { Target } from '../src/types.js';
-import { applyEnv, applyRunnerEnv, startGithubServices } from '../test/support/github-services.js';
+import { applyEnv } from '../test/support/env.js';
+import { applyRunnerEnv, startGithubServices } from '../test/support/github-services.js';
 import { seconds, show, stats, type Stats } from './stats.js';
 
 const { values: args } = parseArgs({

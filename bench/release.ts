@@ -11,7 +11,7 @@ import { writeSbom } from '../src/sbom/write.js';
 import type { BuiltArtifact } from '../src/types.js';
 import { parseTarget } from '../src/build/targets.js';
 import { cleanup, runAction, workspaceFrom } from '../test/support/action-run.js';
-import { GIN_APP } from '../test/support/build-fixture.js';
+import { GIN_APP } from '../test/support/fixtures.js';
 import { startReleasesServer } from '../test/support/github-releases-server.js';
 import { show, stats, type Stats } from './stats.js';
 

@@ -8,13 +8,8 @@ import { findEmulators } from '../src/smoke/emulator.js';
 import { smokeBinary } from '../src/smoke/healthz.js';
 import { DEFAULT_POLL, type PollSchedule } from '../src/smoke/plan.js';
 import { runSmokeTargets } from '../src/smoke/stage.js';
-import {
-  buildFixtures,
-  GIN_APP,
-  HAS_GIN_APP,
-  makeTempDir,
-  smokeOptions,
-} from '../test/support/smoke-fixtures.js';
+import { GIN_APP, makeTempDir } from '../test/support/fixtures.js';
+import { buildFixtures, smokeOptions } from '../test/support/smoke-fixtures.js';
 
 const RUNS = 5;
 const FIXED_1S: PollSchedule = { firstMs: 1000, factor: 1, maxMs: 1000 };
@@ -37,10 +32,10 @@ function stats(values: number[]): Stats {
 
 const show = (s: Stats): string => `${s.median} ms (min ${s.min}, max ${s.max})`;
 
-const dir = await makeTempDir('gin-release-bench-smoke-');
+const dir = await makeTempDir('bench-smoke');
 try {
-  const source = HAS_GIN_APP ? GIN_APP : 'good';
-  const fixture = HAS_GIN_APP ? 'test/fixtures/gin-app' : 'test/fixtures/smoke/good';
+  const source = GIN_APP;
+  const fixture = 'test/fixtures/gin-app';
   const bins = await buildFixtures(
     dir,
     TARGETS.map((t) => ({ source, name: t.id.replaceAll('/', '-'), goarch: t.goarch, goarm: t.goarm })),

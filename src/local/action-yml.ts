@@ -1,6 +1,8 @@
 // Reads the input contract out of action.yml, for the local runner and the tests that keep README in step.
-// A parser just big enough for action.yml's own shape, so the action carries no YAML dependency.
+// Parsed by the `yaml` package with the failsafe schema: every scalar stays the string it is written as
+// (`default: 010` is "010", `default: true` is "true"), which is how the runner hands defaults to the action.
 import * as fs from 'node:fs';
+import { parseDocument } from 'yaml';
 
 export interface ActionField {
   name: string;
@@ -13,58 +15,40 @@ export interface ActionContract {
   outputs: ActionField[];
 }
 
-function blockBetween(text: string, start: string, end: string | null): string {
-  const afterStart = text.split(new RegExp(`^${start}:\\s*$`, 'm'))[1] ?? '';
-  return end ? (afterStart.split(new RegExp(`^${end}:\\s*$`, 'm'))[0] ?? '') : afterStart;
+/** What the failsafe schema produces: strings, ordered maps and lists. */
+type Node = string | Map<string, Node> | Node[];
+
+function scalar(value: Node | undefined, where: string): string | undefined {
+  if (value === undefined || typeof value === 'string') return value;
+  throw new Error(`action.yml: ${where} is not a plain value`);
 }
 
-function unquote(value: string): string {
-  if (/^'.*'$/.test(value)) return value.slice(1, -1).replace(/''/g, "'");
-  if (/^".*"$/.test(value)) return JSON.parse(value) as string;
-  return value;
-}
-
-/** A scalar or a `|` / `>-` block starting at lines[index]; returns the value and the last line consumed. */
-function readScalar(lines: string[], index: number, inline: string, indent: number): [string, number] {
-  const style = inline.trim();
-  if (style !== '|' && style !== '>-' && style !== '>' && style !== '|-') return [unquote(style), index];
-  const block: string[] = [];
-  let i = index;
-  const prefix = ' '.repeat(indent);
-  while (i + 1 < lines.length && (lines[i + 1]!.startsWith(prefix) || lines[i + 1]!.trim() === '')) {
-    block.push(lines[++i]!.slice(indent));
-  }
-  while (block.length > 0 && block[block.length - 1]!.trim() === '') block.pop();
-  if (style.startsWith('|')) return [block.join('\n') + (style === '|' ? '\n' : ''), i];
-  return [block.join(' ').replace(/\s+/g, ' ').trim(), i];
-}
-
-function parseFields(block: string): ActionField[] {
-  const fields: ActionField[] = [];
-  const lines = block.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const name = /^ {2}([A-Za-z0-9_-]+):\s*$/.exec(line);
-    if (name) {
-      fields.push({ name: name[1]!, description: '' });
-      continue;
-    }
-    const prop = /^ {4}(description|default):(.*)$/.exec(line);
-    const field = fields[fields.length - 1];
-    if (prop && field) {
-      const [value, last] = readScalar(lines, i, prop[2]!, 6);
-      i = last;
-      if (prop[1] === 'description') field.description = value;
-      else field.default = value;
-    }
-  }
-  return fields;
+function parseFields(section: Node | undefined, where: string): ActionField[] {
+  // `outputs:` with nothing under it is an empty string in the failsafe schema.
+  if (section === undefined || section === '') return [];
+  if (!(section instanceof Map)) throw new Error(`action.yml: ${where} is not a mapping`);
+  return [...section].map(([name, spec]) => {
+    if (spec === '') return { name, description: '' };
+    if (!(spec instanceof Map)) throw new Error(`action.yml: ${where}.${name} is not a mapping`);
+    const field: ActionField = {
+      name,
+      description: scalar(spec.get('description'), `${where}.${name}.description`) ?? '',
+    };
+    const value = scalar(spec.get('default'), `${where}.${name}.default`);
+    if (value !== undefined) field.default = value;
+    return field;
+  });
 }
 
 export function parseActionYml(text: string): ActionContract {
+  const doc = parseDocument(text, { schema: 'failsafe' });
+  if (doc.errors.length > 0) throw new Error(`action.yml is not valid YAML: ${doc.errors[0]!.message}`);
+  const root: unknown = doc.toJS({ mapAsMap: true });
+  if (!(root instanceof Map)) throw new Error('action.yml: the document is not a mapping');
+  const top = root as Map<string, Node>;
   return {
-    inputs: parseFields(blockBetween(text, 'inputs', 'outputs')),
-    outputs: parseFields(blockBetween(text, 'outputs', 'runs')),
+    inputs: parseFields(top.get('inputs'), 'inputs'),
+    outputs: parseFields(top.get('outputs'), 'outputs'),
   };
 }
 

@@ -10,11 +10,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildImage, type ImageOptions } from '../support/image-stage.js';
 import { getInputs } from '../../src/inputs.js';
 import type { ReleaseInfo } from '../../src/types.js';
-import { applyEnv, startE2eEnv, stopE2eEnv, type E2eEnv } from '../support/e2e-env.js';
+import { startE2eEnv, stopE2eEnv, type E2eEnv } from '../support/e2e-env.js';
+import { applyEnv } from '../support/env.js';
+import { GIN_APP } from '../support/fixtures.js';
 import {
   buildBinaries,
   docker,
-  GIN_APP,
   UNHEALTHY_APP,
   waitForStatus,
   type FixtureBinary,

@@ -9,9 +9,10 @@ import { parseTargets } from '../../src/build/targets.js';
 import { cacheKey, hashDependencyFiles, restoreGoCache, saveGoCache } from '../../src/go/cache.js';
 import { trackedProcesses } from '../../src/util/process/reaper.js';
 import { recordAnnotations, type AnnotationRecorder } from '../support/github-annotations.js';
-import { listen, STALLED } from '../support/github-http.js';
+import { STALLED } from '../support/github-http.js';
+import { listen } from '../support/http-server.js';
+import { applyEnv } from '../support/env.js';
 import {
-  applyEnv,
   applyRunnerEnv,
   newBackendIds,
   runnerEnv,

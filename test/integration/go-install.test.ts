@@ -19,9 +19,9 @@ import {
   type LocalGo,
   localGo,
   pathWithoutGo,
-  saveEnv,
   sumdbLookup,
 } from '../support/go-dist.js';
+import { saveEnv } from '../support/env.js';
 import { type FakeServer, type Route, startServer } from '../support/go-server.js';
 
 const EXE = process.platform === 'win32' ? '.exe' : '';

@@ -1,5 +1,6 @@
-// inspectBinary and checkInspection on real binaries of the gin fixture: every format, byte order and word size
+// inspectBinary and checkInspection on real binaries of the std-app fixture: every format, byte order and word size
 // we build, a cgo binary that is not static, a build without -trimpath, and files that are not binaries at all.
+// The matrix comes from the integration project's global setup (test/support/shared-builds.ts).
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -7,7 +8,9 @@ import { type BuildOutcome, runBuilds } from '../../src/build/compile.js';
 import { planBuilds } from '../../src/build/plan.js';
 import { checkInspection, type Inspection, InspectError, inspectBinary } from '../../src/build/inspect.js';
 import { parseTarget, parseTargets } from '../../src/build/targets.js';
-import { buildOptions, GIN_APP, GO, makeTempDir, removeTempDirs, runGo } from '../support/build-fixture.js';
+import { buildOptions, GO, runGo } from '../support/build-fixture.js';
+import { makeTempDir, removeTempDirs, STD_APP } from '../support/fixtures.js';
+import { sharedBuilds, sharedOutcome } from '../support/shared-builds.js';
 
 const TARGETS = parseTargets(
   'linux/amd64, linux/arm64, linux/arm/v7, linux/386, linux/riscv64, linux/ppc64le, linux/s390x, linux/mips, ' +
@@ -20,19 +23,12 @@ let goVersion: string;
 const inspections = new Map<string, Inspection>();
 
 beforeAll(async () => {
-  outputDir = await makeTempDir('inspect');
-  outcomes = await runBuilds(
-    planBuilds(buildOptions({ workingDirectory: GIN_APP, outputDir, targets: TARGETS })),
-    2,
-    GO,
-    GIN_APP,
-  );
-  for (const outcome of outcomes) {
-    if (!outcome.ok)
-      throw new Error(`fixture build failed for ${outcome.plan.target.id}:\n${outcome.output}`);
+  const shared = sharedBuilds().stdApp;
+  outputDir = shared.outputDir;
+  outcomes = TARGETS.map((target) => sharedOutcome(shared, target.id));
+  for (const outcome of outcomes)
     inspections.set(outcome.plan.target.id, await inspectBinary(outcome.plan.output));
-  }
-  goVersion = (await runGo(['env', 'GOVERSION'], GIN_APP)).output.trim();
+  goVersion = (await runGo(['env', 'GOVERSION'], STD_APP)).output.trim();
 });
 
 afterAll(removeTempDirs);
@@ -102,11 +98,9 @@ describe('Go build info survives -s -w', () => {
     const info = inspected(target.id).buildInfo;
     expect(info).toBeDefined();
     expect(info!.goVersion).toBe(goVersion);
-    expect(info!.path).toBe('example.com/gin-app');
-    expect(info!.mainModule).toEqual({ path: 'example.com/gin-app', version: '(devel)', sum: '' });
-    expect(info!.deps.map((d) => d.path)).toContain('github.com/gin-gonic/gin');
-    // Every dependency keeps go.sum's h1: hash (the SBOM reports it).
-    expect(info!.deps.every((d) => /^h1:[A-Za-z0-9+/]{43}=$/.test(d.sum))).toBe(true);
+    expect(info!.path).toBe('example.com/std-app');
+    expect(info!.mainModule).toEqual({ path: 'example.com/std-app', version: '(devel)', sum: '' });
+    expect(info!.deps.map((d) => d.path)).toContain('example.com/health');
     expect(info!.settings).toMatchObject({
       CGO_ENABLED: '0',
       '-trimpath': 'true',
@@ -154,10 +148,10 @@ describe('binaries built differently', () => {
     const out = await makeTempDir('cgo');
     const target = parseTarget('linux/amd64');
     const [outcome] = await runBuilds(
-      planBuilds(buildOptions({ workingDirectory: GIN_APP, outputDir: out, targets: [target], cgo: true })),
+      planBuilds(buildOptions({ workingDirectory: STD_APP, outputDir: out, targets: [target], cgo: true })),
       1,
       GO,
-      GIN_APP,
+      STD_APP,
     );
     expect(outcome!.ok, outcome!.output).toBe(true);
     const inspection = await inspectBinary(outcome!.plan.output);
@@ -176,15 +170,7 @@ describe('binaries built differently', () => {
   });
 
   test('a plain go build without -trimpath is reported', async () => {
-    const out = await makeTempDir('plain');
-    const file = path.join(out, 'gin-app');
-    const built = await runGo(['build', '-o', file, '.'], GIN_APP, {
-      CGO_ENABLED: '0',
-      GOOS: 'linux',
-      GOARCH: 'amd64',
-    });
-    expect(built.exitCode, built.output).toBe(0);
-    const inspection = await inspectBinary(file);
+    const inspection = await inspectBinary(sharedBuilds().stdAppPlain);
     expect(inspection.static).toBe(true);
     expect(checkInspection(inspection, parseTarget('linux/amd64'), { cgo: false })).toEqual([
       'linux/amd64: build info does not record -trimpath=true, so the binary may hold runner paths and is not reproducible.',
@@ -209,7 +195,7 @@ describe('files that are not what they should be', () => {
   });
 
   test('a shell script is an unrecognised format and fails every check that matters', async () => {
-    const file = path.join(await makeTempDir('script'), 'gin-app');
+    const file = path.join(await makeTempDir('script'), 'std-app');
     await fs.writeFile(file, `#!/bin/sh\n${'echo pretending to be a server\n'.repeat(4)}`);
     const inspection = await inspectBinary(file);
     expect(inspection).toMatchObject({ format: 'unknown', goarch: '', static: false, needed: [] });

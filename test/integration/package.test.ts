@@ -11,12 +11,11 @@ import {
   buildTinyGoBinary,
   EPOCH,
   LINUX_AMD64,
-  makeTempDir,
-  removeDir,
   run,
   runStatus,
   WINDOWS_AMD64,
 } from '../support/package-fixtures.js';
+import { makeTempDir, removeTempDirs } from '../support/fixtures.js';
 
 const DEFAULT_PATTERNS = ['README*', 'LICENSE*', 'CHANGELOG*'];
 const README = '# tiny\n\nA test service.\n';
@@ -37,9 +36,7 @@ beforeAll(async () => {
   await fs.writeFile(path.join(work, 'notes.txt'), 'not shipped\n');
 });
 
-afterAll(async () => {
-  await removeDir(root);
-});
+afterAll(removeTempDirs);
 
 function request(
   format: 'tar.gz' | 'zip' | 'none',

@@ -9,7 +9,7 @@ import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CdxBom, CdxComponent } from '../../src/sbom/cyclonedx.js';
 import { cleanup, runAction, workspaceFrom, type ActionRun } from '../support/action-run.js';
-import { GIN_APP } from '../support/build-fixture.js';
+import { GIN_APP } from '../support/fixtures.js';
 import { cyclonedxGomod } from '../support/cyclonedx-gomod.js';
 
 interface Artifact {

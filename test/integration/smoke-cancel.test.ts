@@ -4,13 +4,8 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import {
-  buildFixtures,
-  isAlive,
-  makeTempDir,
-  processesMentioning,
-  waitDead,
-} from '../support/smoke-fixtures.js';
+import { makeTempDir } from '../support/fixtures.js';
+import { buildFixtures, isAlive, processesMentioning, waitDead } from '../support/smoke-fixtures.js';
 
 const CHILD_SCRIPT = path.resolve(import.meta.dirname, '../support/smoke-child.ts');
 /** Bounds every wait on the stand-in action process; none should come near it. */
@@ -21,7 +16,7 @@ let bin: Record<string, string> = {};
 const started: ChildProcess[] = [];
 
 beforeAll(async () => {
-  dir = await makeTempDir('gin-release-smoke-cancel-');
+  dir = await makeTempDir('smoke-cancel');
   bin = await buildFixtures(dir, [
     { source: 'silent', name: 'silent' },
     { source: 'good', name: 'good' },

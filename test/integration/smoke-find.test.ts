@@ -12,7 +12,8 @@ import { HEALTH_FALLBACKS } from '../../src/smoke/plan.js';
 import { freePort, listenersOf } from '../../src/smoke/port.js';
 import { runSmokeTargets } from '../../src/smoke/stage.js';
 import { liveCount } from '../../src/util/process/children.js';
-import { buildFixtures, isAlive, makeTempDir, PidWatch, smokeOptions } from '../support/smoke-fixtures.js';
+import { makeTempDir } from '../support/fixtures.js';
+import { buildFixtures, isAlive, PidWatch, smokeOptions } from '../support/smoke-fixtures.js';
 
 const FIXTURES = [
   'good',
@@ -34,7 +35,7 @@ let bin: Record<string, string> = {};
 let watch: PidWatch;
 
 beforeAll(async () => {
-  dir = await makeTempDir('gin-release-smoke-find-');
+  dir = await makeTempDir('smoke-find');
   watch = new PidWatch(dir);
   bin = await buildFixtures(
     dir,

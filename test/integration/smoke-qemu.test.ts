@@ -10,15 +10,8 @@ import { freePort } from '../../src/smoke/port.js';
 import { liveCount } from '../../src/util/process/children.js';
 import type { Emulator } from '../../src/smoke/plan.js';
 import { runSmokeTargets } from '../../src/smoke/stage.js';
-import {
-  buildFixtures,
-  GIN_APP,
-  GIN_APP_MISSING,
-  HAS_GIN_APP,
-  makeTempDir,
-  PidWatch,
-  smokeOptions,
-} from '../support/smoke-fixtures.js';
+import { GIN_APP, makeTempDir } from '../support/fixtures.js';
+import { buildFixtures, PidWatch, smokeOptions } from '../support/smoke-fixtures.js';
 
 const HAS_QEMU = Boolean(
   (await io.which('qemu-aarch64-static', false)) && (await io.which('qemu-arm-static', false)),
@@ -31,18 +24,17 @@ let emulators = new Map<string, Emulator>();
 
 beforeAll(async () => {
   if (!HAS_QEMU) return;
-  dir = await makeTempDir('gin-release-smoke-qemu-');
+  dir = await makeTempDir('smoke-qemu');
   watch = new PidWatch(dir);
-  const builds = [
+  bin = await buildFixtures(dir, [
     { source: 'good', name: 'good' },
     { source: 'good', name: 'good-arm64', goarch: 'arm64' },
     { source: 'good', name: 'good-armv7', goarch: 'arm', goarm: '7' },
     { source: 'crash', name: 'crash-arm64', goarch: 'arm64' },
     { source: 'wrongport', name: 'wrongport-arm64', goarch: 'arm64' },
     { source: 'nosigterm', name: 'nosigterm-armv7', goarch: 'arm', goarm: '7' },
-  ];
-  if (HAS_GIN_APP) builds.push({ source: GIN_APP, name: 'gin-app-arm64', goarch: 'arm64' });
-  bin = await buildFixtures(dir, builds);
+    { source: GIN_APP, name: 'gin-app-arm64', goarch: 'arm64' },
+  ]);
   emulators = await findEmulators();
 });
 
@@ -73,13 +65,10 @@ describe.skipIf(!HAS_QEMU)('under qemu-user-static (skipped when qemu-user-stati
     expect(watch.recorded()).toHaveLength(1);
   });
 
-  test.skipIf(!HAS_GIN_APP)(
-    `the Gin fixture passes as linux/arm64 (${HAS_GIN_APP ? 'present' : GIN_APP_MISSING})`,
-    async () => {
-      const result = await smokeBinary(bin['gin-app-arm64']!, emulators.get('arm64'), smokeOptions());
-      expect(result).toMatchObject({ status: 'passed', runner: 'qemu-aarch64-static' });
-    },
-  );
+  test('the Gin fixture passes as linux/arm64', async () => {
+    const result = await smokeBinary(bin['gin-app-arm64']!, emulators.get('arm64'), smokeOptions());
+    expect(result).toMatchObject({ status: 'passed', runner: 'qemu-aarch64-static' });
+  });
 
   test('an exit with a code under qemu is the app, not the emulator: not retried', async () => {
     const result = watch.record(
@@ -142,7 +131,7 @@ describe.skipIf(!HAS_QEMU)('under qemu-user-static (skipped when qemu-user-stati
 
 describe('binfmt_misc fallback', () => {
   test('without qemu on PATH, an enabled binfmt_misc entry counts and a disabled one does not', async () => {
-    const binfmt = await makeTempDir('gin-release-binfmt-');
+    const binfmt = await makeTempDir('binfmt');
     const savedPath = process.env['PATH'];
     try {
       await fs.writeFile(

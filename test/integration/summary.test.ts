@@ -7,7 +7,8 @@ import { createArchive } from '../../src/package/archive.js';
 import { writeSummary, type SummaryData } from '../../src/summary.js';
 import type { ArtifactRecord } from '../../src/types.js';
 import { sha256File } from '../../src/util/hash.js';
-import { buildTinyGoBinary, EPOCH, makeTempDir, removeDir } from '../support/package-fixtures.js';
+import { makeTempDir, removeTempDirs } from '../support/fixtures.js';
+import { buildTinyGoBinary, EPOCH } from '../support/package-fixtures.js';
 
 const TARGETS = ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'darwin/arm64', 'windows/amd64'];
 
@@ -55,9 +56,7 @@ afterEach(() => {
   else process.env['GITHUB_STEP_SUMMARY'] = savedSummaryEnv;
 });
 
-afterAll(async () => {
-  await removeDir(root);
-});
+afterAll(removeTempDirs);
 
 function data(): SummaryData {
   return {

@@ -3,16 +3,13 @@
 // ListArtifacts and GetSignedArtifactURL let tests read back through the real client too.
 import type * as http from 'node:http';
 import type { Azurite } from './github-azurite.js';
-import { startAzurite } from './github-azurite.js';
 import {
   FaultInjector,
-  listen,
   serveTwirp,
   stringField,
   twirpMethod,
   TwirpError,
   type CallRecord,
-  type Listening,
   type TwirpMethod,
 } from './github-http.js';
 import type { BackendIds } from './github-jwt.js';
@@ -201,39 +198,4 @@ export class FakeArtifactService {
       return { ok: true, artifact_id: String(removed!.id) };
     },
   };
-}
-
-export interface ArtifactServer {
-  service: FakeArtifactService;
-  azurite: Azurite;
-  /** ACTIONS_RESULTS_URL for the client. */
-  resultsUrl: string;
-  stop(): Promise<void>;
-}
-
-/** Azurite plus the artifact service on its own 127.0.0.1 port. */
-export async function startArtifactServer(): Promise<ArtifactServer> {
-  const azurite = await startAzurite();
-  let http: Listening | undefined;
-  try {
-    const service = new FakeArtifactService(azurite);
-    await service.init();
-    http = await listen(async (req, res) => {
-      if (!(await service.handle(req, res))) res.writeHead(404).end();
-    });
-    const server = http;
-    return {
-      service,
-      azurite,
-      resultsUrl: server.url,
-      stop: async () => {
-        await server.close();
-        await azurite.stop();
-      },
-    };
-  } catch (error) {
-    await http?.close();
-    await azurite.stop();
-    throw error;
-  }
 }

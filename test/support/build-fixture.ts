@@ -1,17 +1,14 @@
-// Shared by the build and inspect integration tests: fixture paths, temp folders, build options, and a way to
+// Shared by the build and inspect integration tests: build options, go runs, copies of fixtures, and a way to
 // start a built binary and stop it again by PID.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs/promises';
-import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import * as exec from '@actions/exec';
 import type { BuildOptions } from '../../src/build/plan.js';
+import { freePort } from '../../src/smoke/port.js';
+import { runCommand } from '../../src/util/process/run.js';
 import type { ReleaseInfo } from '../../src/types.js';
+import { makeTempDir } from './fixtures.js';
 
-export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
-export const GIN_APP = path.join(FIXTURES, 'gin-app');
-export const GIN_CMD_APP = path.join(FIXTURES, 'gin-cmd-app');
 export const GO = 'go';
 
 export const TEST_RELEASE: ReleaseInfo = {
@@ -21,21 +18,6 @@ export const TEST_RELEASE: ReleaseInfo = {
   epoch: 1714564800,
   ref: 'refs/tags/v1.4.2-test',
 };
-
-/** Temp folders created by a test file; removeTempDirs() in afterAll deletes them. */
-const tempDirs: string[] = [];
-
-export async function makeTempDir(prefix: string): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `gin-release-${prefix}-`));
-  tempDirs.push(dir);
-  return dir;
-}
-
-export async function removeTempDirs(): Promise<void> {
-  await Promise.all(
-    tempDirs.splice(0).map((dir) => fs.rm(dir, { recursive: true, force: true, maxRetries: 3 })),
-  );
-}
 
 /** A copy of a fixture at a new path (so builds from it prove that the checkout's location does not leak in). */
 export async function copyFixture(fixture: string, prefix: string): Promise<string> {
@@ -52,7 +34,7 @@ export function buildOptions(
   return {
     goBinary: GO,
     main: '.',
-    binaryName: 'gin-app',
+    binaryName: 'std-app',
     binaryTemplate: '{name}_{os}_{arch}{variant}/{name}{ext}',
     release: TEST_RELEASE,
     ldflags: [],
@@ -68,30 +50,17 @@ export function buildOptions(
   };
 }
 
-/** Runs go with extra environment; returns the exit code and combined output. */
+/**
+ * Runs go with extra environment through the action's own runner (tracked, so nothing it starts outlives a
+ * bounded setup); returns the exit code and the output, standard output first.
+ */
 export async function runGo(
   args: string[],
   cwd: string,
   env: Record<string, string> = {},
 ): Promise<{ exitCode: number; output: string }> {
-  const result = await exec.getExecOutput(GO, args, {
-    cwd,
-    env: { ...(process.env as Record<string, string>), ...env },
-    ignoreReturnCode: true,
-    silent: true,
-  });
+  const result = await runCommand(GO, args, { cwd, env });
   return { exitCode: result.exitCode, output: result.stdout + result.stderr };
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface RunningBinary {

@@ -6,25 +6,20 @@
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import type * as http from 'node:http';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Azurite } from './github-azurite.js';
-import { startAzurite } from './github-azurite.js';
 import {
   FaultInjector,
-  listen,
-  readBody,
   sendFault,
-  sendJson,
   serveTwirp,
   stringField,
   twirpMethod,
   TwirpError,
   type CallRecord,
-  type Listening,
   type TwirpMethod,
 } from './github-http.js';
+import { readBody, sendJson } from './http-server.js';
 import { backendIdsFromAuthorization } from './github-jwt.js';
 
 export const CACHE_SERVICE = 'github.actions.results.api.v1.CacheService';
@@ -304,44 +299,5 @@ export class FakeCacheService {
         sendJson(res, 404, { message: `unknown cache API call ${req.method} ${resource}` });
         return record(404);
     }
-  }
-}
-
-export interface CacheServer {
-  service: FakeCacheService;
-  azurite: Azurite;
-  /** ACTIONS_RESULTS_URL (v2) and ACTIONS_CACHE_URL (v1): the same origin serves both. */
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** Azurite plus the cache service (v1 and v2) on its own 127.0.0.1 port. */
-export async function startCacheServer(): Promise<CacheServer> {
-  const azurite = await startAzurite();
-  const v1Dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'gin-release-cache-v1-'));
-  let server: Listening | undefined;
-  try {
-    const service = new FakeCacheService(azurite, v1Dir);
-    await service.init();
-    server = await listen(async (req, res) => {
-      if (!(await service.handle(req, res))) res.writeHead(404).end();
-    });
-    service.baseUrl = server.url;
-    const running = server;
-    return {
-      service,
-      azurite,
-      url: running.url,
-      stop: async () => {
-        await running.close();
-        await azurite.stop();
-        await fsp.rm(v1Dir, { recursive: true, force: true });
-      },
-    };
-  } catch (error) {
-    await server?.close();
-    await azurite.stop();
-    await fsp.rm(v1Dir, { recursive: true, force: true });
-    throw error;
   }
 }

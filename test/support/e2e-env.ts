@@ -83,18 +83,3 @@ export async function stopE2eEnv(env: E2eEnv | undefined): Promise<void> {
   const stopped = await run('stop.sh', [env.dir], 120_000);
   if (stopped.code !== 0) throw new Error(`scripts/e2e-env/stop.sh failed:\n${stopped.output}`);
 }
-
-/** Sets `values` in process.env; returns a function that puts back what was there. */
-export function applyEnv(values: Record<string, string>): () => void {
-  const saved = new Map<string, string | undefined>();
-  for (const [key, value] of Object.entries(values)) {
-    saved.set(key, process.env[key]);
-    process.env[key] = value;
-  }
-  return () => {
-    for (const [key, value] of saved) {
-      if (value === undefined) Reflect.deleteProperty(process.env, key);
-      else process.env[key] = value;
-    }
-  };
-}

@@ -1,60 +1,8 @@
-// Plumbing shared by the fake GitHub services: a 127.0.0.1 listener, Twirp's JSON wire format (routes, error
-// bodies, status codes) and fault injection, so tests can make a service fail the way the real one does.
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+// Plumbing shared by the fake GitHub services: Twirp's JSON wire format (routes, error bodies, status codes) and
+// fault injection, so tests can make a service fail the way the real one does.
+import type * as http from 'node:http';
 import { backendIdsFromAuthorization, type BackendIds } from './github-jwt.js';
-
-export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
-
-export interface Listening {
-  port: number;
-  /** http://127.0.0.1:<port>/ (with the trailing slash the v1 cache client expects). */
-  url: string;
-  close(): Promise<void>;
-}
-
-/** Serves `handler` on 127.0.0.1 (port 0: any free port). A handler that throws answers 500 with the message. */
-export async function listen(handler: Handler, port = 0): Promise<Listening> {
-  const server = http.createServer((req, res) => {
-    handler(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { code: 'internal', msg: (error as Error).message });
-      else res.destroy();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  const actual = (server.address() as AddressInfo).port;
-  return {
-    port: actual,
-    url: `http://127.0.0.1:${actual}/`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-const MAX_JSON_BODY = 1024 * 1024;
-
-export async function readBody(req: http.IncomingMessage, limit = MAX_JSON_BODY): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new Error(`request body over ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
+import { readBody, sendJson } from './http-server.js';
 
 // https://twitchtv.github.io/twirp/docs/spec_v7.html#error-codes
 const TWIRP_STATUS = {

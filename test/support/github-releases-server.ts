@@ -6,15 +6,8 @@
 // `ghes` serves them at /api/v3 and /api/uploads, as GitHub Enterprise Server does. Every call is recorded, and
 // faults can be injected per operation or per uploaded asset name.
 import type * as http from 'node:http';
-import {
-  FaultInjector,
-  listen,
-  readBody,
-  sendFault,
-  sendJson,
-  type Fault,
-  type Listening,
-} from './github-http.js';
+import { FaultInjector, sendFault, type Fault } from './github-http.js';
+import { listen, readBody, sendJson, type Listening } from './http-server.js';
 import { page, parseJson, ROUTES, UPLOAD_ROUTE } from './github-releases-routes.js';
 import { ApiError, ReleasesStore, validationFailed, type StoredRelease } from './github-releases-store.js';
 

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { FakeArtifactService } from './artifact-server.js';
 import { FakeCacheService } from './cache-server.js';
 import { startAzurite, type Azurite } from './github-azurite.js';
-import { listen, sendJson, type Listening } from './github-http.js';
+import { applyEnv } from './env.js';
+import { listen, sendJson, type Listening } from './http-server.js';
 import { makeRuntimeToken, type BackendIds } from './github-jwt.js';
 
 export interface GithubServices {
@@ -51,22 +52,6 @@ export const SERVICE_ENV_NAMES = [
   'GITHUB_SERVER_URL',
   'GITHUB_RETENTION_DAYS',
 ] as const;
-
-/** Sets (string) or removes (undefined) variables in process.env; returns a function putting back what was there. */
-export function applyEnv(vars: Record<string, string | undefined>): () => void {
-  const saved = new Map<string, string | undefined>();
-  for (const [name, value] of Object.entries(vars)) {
-    saved.set(name, process.env[name]);
-    if (value === undefined) Reflect.deleteProperty(process.env, name);
-    else process.env[name] = value;
-  }
-  return () => {
-    for (const [name, value] of saved) {
-      if (value === undefined) Reflect.deleteProperty(process.env, name);
-      else process.env[name] = value;
-    }
-  };
-}
 
 /** The service variables cleared, then `vars` applied: a step's view of the runner, nothing leaking from outside. */
 export function applyRunnerEnv(vars: Record<string, string>): () => void {

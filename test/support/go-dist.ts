@@ -167,14 +167,3 @@ export function sumdbLookup(moduleVersion: string, h1: string): string {
     '',
   ].join('\n');
 }
-
-/** Saves the named variables and gives back a function that puts them back exactly (unset stays unset). */
-export function saveEnv(names: readonly string[]): () => void {
-  const saved = new Map(names.map((name) => [name, process.env[name]]));
-  return () => {
-    for (const [name, value] of saved) {
-      if (value === undefined) Reflect.deleteProperty(process.env, name);
-      else process.env[name] = value;
-    }
-  };
-}

@@ -1,7 +1,6 @@
 // A download site on 127.0.0.1 for Go install tests: serves fixed routes, records every request, and can
 // break a transfer off half-way the way a dropped connection does.
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from './http-server.js';
 
 export interface Route {
   status?: number;
@@ -24,7 +23,7 @@ export interface FakeServer {
 export async function startServer(): Promise<FakeServer> {
   const requests: string[] = [];
   const routes = new Map<string, Route>();
-  const server = http.createServer((request, response) => {
+  const server = await listen(async (request, response) => {
     const url = request.url ?? '';
     requests.push(url);
     const route = routes.get(url);
@@ -44,19 +43,5 @@ export async function startServer(): Promise<FakeServer> {
     }
     response.end(body);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    routes,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: server.url.replace(/\/$/, ''), requests, routes, close: server.close };
 }

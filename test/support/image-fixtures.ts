@@ -1,25 +1,17 @@
 // Builds fixture binaries for the image tests, and the small docker helpers those tests share.
-import * as crypto from 'node:crypto';
-import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as exec from '@actions/exec';
 import { parseTarget, targetEnv } from '../../src/build/targets.js';
+import { sha256File } from '../../src/util/hash.js';
+import { SMOKE_FIXTURES } from './fixtures.js';
 
-export const GIN_APP = path.resolve(import.meta.dirname, '../fixtures/gin-app');
 /** A server whose health endpoint answers 503 (owned by the smoke tests; only built here). */
-export const UNHEALTHY_APP = path.resolve(import.meta.dirname, '../fixtures/smoke/unhealthy');
+export const UNHEALTHY_APP = path.join(SMOKE_FIXTURES, 'unhealthy');
 
 export interface FixtureBinary {
   target: string;
   path: string;
   sha256: string;
-}
-
-export async function sha256File(file: string): Promise<string> {
-  return crypto
-    .createHash('sha256')
-    .update(await fs.readFile(file))
-    .digest('hex');
 }
 
 /**

@@ -1,6 +1,7 @@
 // Sets inputs the way the runner does: every action.yml default as INPUT_* first, then the test's own values.
 import * as path from 'node:path';
 import { inputEnvName, readActionYml } from '../../src/local/action-yml.js';
+import { applyEnv } from './env.js';
 
 export const ACTION_YML = path.resolve(import.meta.dirname, '../../action.yml');
 
@@ -13,16 +14,7 @@ export function actionDefaults(): Record<string, string> {
 /** Applies defaults plus overrides to process.env; returns a function that restores what was there. */
 export function setInputs(overrides: Record<string, string> = {}): () => void {
   const values = { ...actionDefaults(), ...overrides };
-  const saved = new Map<string, string | undefined>();
-  for (const [name, value] of Object.entries(values)) {
-    const key = inputEnvName(name);
-    saved.set(key, process.env[key]);
-    process.env[key] = value;
-  }
-  return () => {
-    for (const [key, value] of saved) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  };
+  return applyEnv(
+    Object.fromEntries(Object.entries(values).map(([name, value]) => [inputEnvName(name), value])),
+  );
 }

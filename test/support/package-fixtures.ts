@@ -1,22 +1,13 @@
-// Shared by the package (archive/checksums) and summary tests: temp folders, a real tiny Go binary, and a way to
+// Shared by the package (archive/checksums) and summary tests: a real tiny Go binary, and a way to
 // run the real verifying tools (tar, unzip, sha256sum) without a shell.
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Target } from '../../src/types.js';
 
 export const EPOCH = 1_700_000_000; // 2023-11-14T22:13:20Z
 export const LINUX_AMD64: Target = { goos: 'linux', goarch: 'amd64', variant: '', id: 'linux/amd64' };
 export const WINDOWS_AMD64: Target = { goos: 'windows', goarch: 'amd64', variant: '', id: 'windows/amd64' };
-
-export async function makeTempDir(prefix: string): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), `gin-release-${prefix}-`));
-}
-
-export async function removeDir(dir: string | undefined): Promise<void> {
-  if (dir) await fs.rm(dir, { recursive: true, force: true });
-}
 
 /** Runs a tool with an argument array (never a shell) and returns its stdout; throws with its stderr on failure. */
 export function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {

@@ -1,16 +1,10 @@
 // Builds the smoke-test fixtures and checks, by PID, that none of their processes is left behind.
 import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as exec from '@actions/exec';
 import type { SmokeOptions } from '../../src/smoke/plan.js';
 import type { SmokeResult } from '../../src/types.js';
-
-export const SMOKE_FIXTURES = path.resolve(import.meta.dirname, '../fixtures/smoke');
-export const GIN_APP = path.resolve(import.meta.dirname, '../fixtures/gin-app');
-export const HAS_GIN_APP = fs.existsSync(path.join(GIN_APP, 'go.mod'));
-export const GIN_APP_MISSING = `test/fixtures/gin-app/go.mod is absent (another helper creates it); its cases are skipped`;
+import { SMOKE_FIXTURES } from './fixtures.js';
 
 export interface FixtureBuild {
   /** A folder under test/fixtures/smoke, or an absolute module folder. */
@@ -47,10 +41,6 @@ export async function buildFixtures(outDir: string, builds: FixtureBuild[]): Pro
   };
   await Promise.all([worker(), worker()]);
   return outputs;
-}
-
-export async function makeTempDir(prefix: string): Promise<string> {
-  return fsp.mkdtemp(path.join(os.tmpdir(), prefix));
 }
 
 /**

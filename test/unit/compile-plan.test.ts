@@ -5,18 +5,16 @@ import { buildProcessEnv, type BuildOptions, joinQuoted, planBuilds } from '../.
 import { renderTemplate, templateValues } from '../../src/template.js';
 import { parseTarget, parseTargets } from '../../src/build/targets.js';
 import { InputError } from '../../src/errors.js';
+import { buildOptions } from '../support/build-fixture.js';
 
 const OUT = path.resolve('/work/app/dist');
 
 function options(overrides: Partial<BuildOptions> = {}): BuildOptions {
-  return {
+  return buildOptions({
     workingDirectory: '/work/app',
-    goBinary: 'go',
-    targets: parseTargets('linux/amd64'),
-    main: '.',
-    binaryName: 'app',
     outputDir: OUT,
-    binaryTemplate: '{name}_{os}_{arch}{variant}/{name}{ext}',
+    targets: parseTargets('linux/amd64'),
+    binaryName: 'app',
     release: {
       version: '1.2.3',
       commit: 'abcdef0123456789',
@@ -24,17 +22,8 @@ function options(overrides: Partial<BuildOptions> = {}): BuildOptions {
       epoch: 1714564800,
       ref: 'refs/tags/v1.2.3',
     },
-    ldflags: [],
-    versionVariable: 'main.version',
-    commitVariable: 'main.commit',
-    dateVariable: 'main.date',
-    buildTags: [],
-    buildFlags: [],
-    buildEnv: [],
-    cgo: false,
-    parallelism: 2,
     ...overrides,
-  };
+  });
 }
 
 const STAMPS =
