@@ -1,12 +1,12 @@
 // Orchestration only: inputs -> facts -> plan -> stages -> outputs. Each stage takes the plan and the results
 // before it and hands its own typed result on; outputs and the summary are written once, from the final state.
-import * as fs from 'node:fs';
 import * as core from '@actions/core';
 import { checkMainPackage } from './build/module.js';
 import { cacheStatus } from './build/progress.js';
 import { runBuildStage } from './build/stage.js';
 import { reportGlibc, runCgoAudit, smokeHintFor } from './cgo/stage.js';
 import { errorMessage, StageFailure } from './errors.js';
+import { claimOutputDir, releaseOutputDir } from './files/output-dir.js';
 import { restoreGoCache, saveGoCache } from './go/cache.js';
 import { runImageStage } from './image/stage.js';
 import { getInputs } from './inputs.js';
@@ -19,10 +19,11 @@ import { runSmokeStage } from './smoke/stage.js';
 import { newRunState, timed, type RunState } from './state.js';
 import { runUploadStage } from './upload/stage.js';
 import { killAll } from './util/process/children.js';
-import { endTrackedProcesses } from './util/process/reaper.js';
+import { endTrackedProcesses, handleTermination } from './util/process/reaper.js';
 
 export async function run(): Promise<void> {
   const state = newRunState();
+  handleTermination();
   try {
     await release(state);
   } catch (error) {
@@ -33,6 +34,7 @@ export async function run(): Promise<void> {
   } finally {
     await endChildren();
     await writeOutputs(state);
+    releaseOutputDir();
     if (state.failed !== undefined) core.setFailed(state.failed);
   }
 }
@@ -52,12 +54,13 @@ async function release(state: RunState): Promise<void> {
   for (const warning of plan.warnings) core.warning(warning, { title: 'gin-release: goreleaser-config' });
   await checkMainPackage(facts.go.goBinary, plan.workingDirectory, plan.build.main, plan.build.buildTags);
   state.plan = plan;
+  // Locked for this run and emptied of earlier runs' outputs before anything is built or written.
+  await timed(state, 'Prepare output-dir', () => claimOutputDir(plan.outputs));
 
   if (plan.cache) {
     const options = plan.cache;
     state.cache = await timed(state, 'Restore Go caches', () => restoreGoCache(options));
   }
-  fs.mkdirSync(plan.outputDir, { recursive: true });
   if (plan.cgoAudit) {
     const auditPlan = plan.cgoAudit;
     state.cgoAudit = await timed(state, 'cgo audit', () => runCgoAudit(auditPlan));

@@ -6,6 +6,7 @@ import { checkTargets, binaryNameFor } from './build/module.js';
 import { planBuilds } from './build/plan.js';
 import { stampsToCheck } from './build/stamps.js';
 import type { BuildStagePlan } from './build/stage.js';
+import { planOutputDir, type OutputDirPlan } from './files/manifest.js';
 import type { RestoreOptions } from './go/cache.js';
 import { applyGoreleaser, unappliedWarning } from './goreleaser/apply.js';
 import { planImageStage, type ImageStagePlan } from './image/plan.js';
@@ -51,6 +52,8 @@ export interface ReleasePlan {
   workingDirectory: string;
   /** Absolute. */
   outputDir: string;
+  /** Every file the run writes into output-dir, for its lock, its cleaning and its manifest. */
+  outputs: OutputDirPlan;
   binaryName: string;
   release: ReleaseInfo;
   /** Null when cache is off. */
@@ -147,10 +150,19 @@ export function planRelease(given: Inputs, facts: PlanFacts): ReleasePlan {
     ...(file.target !== undefined ? { target: file.target } : {}),
   }));
   const publish = planPublish(inputs, { release, env: facts.env, binaryName, files: shipped });
+  const outputs = planOutputDir({
+    outputDir,
+    input: inputs.outputDir,
+    workingDirectory,
+    workspace: path.resolve(facts.env['GITHUB_WORKSPACE'] || workingDirectory),
+    // The binaries, then what ships: the archives (or bare binaries), their SBOMs and the checksums file.
+    files: [...builds.map((build) => build.output), ...shipped.map((file) => file.path)],
+  });
 
   return {
     workingDirectory,
     outputDir,
+    outputs,
     binaryName,
     release,
     cache: inputs.cache

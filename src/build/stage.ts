@@ -1,6 +1,8 @@
 // The build stage: every planned `go build` in the pool, then each binary read back and compared with what its
 // target promises. Hands on the inspected binaries and one line per problem.
+import * as fs from 'node:fs/promises';
 import * as core from '@actions/core';
+import { BINARY_MODE } from '../package/entries.js';
 import type { BuiltArtifact } from '../types.js';
 import { runBuilds } from './compile.js';
 import { glibcRequirement } from '../cgo/audit.js';
@@ -69,6 +71,8 @@ export async function runBuildStage(
       problems.push(`${target.id}: build failed`);
       continue;
     }
+    // go build leaves the mode to the runner's umask (0700 under umask 077); what ships is 0755 on every runner.
+    await fs.chmod(outcome.plan.output, BINARY_MODE);
     const inspection = await inspectBinary(outcome.plan.output);
     for (const problem of checkInspection(inspection, target, { cgo: plan.cgo })) {
       core.error(problem, { title: `gin-release: ${target.id} is not what it claims` });

@@ -1,9 +1,11 @@
-// Registry login into a temporary DOCKER_CONFIG: the credentials never touch the runner's own docker config, never
-// appear in an argv, and are deleted when the step is done.
+// Registry login into a temporary DOCKER_CONFIG under RUNNER_TEMP: the credentials never touch the runner's own
+// docker config, never appear in an argv, and are deleted when the step is done, also when it is cancelled.
+import * as fsSync from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as core from '@actions/core';
+import { registerCleanup } from '../util/process/reaper.js';
 import { lastLines } from '../util/text.js';
 import { runDocker } from './buildx.js';
 
@@ -52,6 +54,20 @@ export function describeLoginFailure(output: string, login: RegistryLogin): stri
   return lastLines(clean, 5);
 }
 
+/**
+ * RUNNER_TEMP when the runner gives one: the runner empties it after every job, and unlike /tmp it is not shared
+ * with every other job and user of a self-hosted machine.
+ */
+export function tempRoot(env: NodeJS.ProcessEnv): string {
+  return env['RUNNER_TEMP'] || os.tmpdir();
+}
+
+async function privateTempRoot(): Promise<string> {
+  const root = tempRoot(process.env);
+  await fs.mkdir(root, { recursive: true });
+  return root;
+}
+
 async function linkIfPresent(from: string, to: string): Promise<void> {
   try {
     await fs.stat(from);
@@ -77,7 +93,9 @@ export async function withRegistryLogin<T>(
   }
   core.setSecret(login.password);
   const original = dockerConfigDir(process.env, os.homedir());
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gin-release-docker-'));
+  const dir = await fs.mkdtemp(path.join(await privateTempRoot(), 'gin-release-docker-'));
+  // Removed on every way out: the finally below, and a cancelled run's SIGINT/SIGTERM or an exit in between.
+  const unregister = registerCleanup(() => fsSync.rmSync(dir, { recursive: true, force: true }));
   try {
     await fs.chmod(dir, 0o700);
     await linkIfPresent(path.join(original, 'cli-plugins'), path.join(dir, 'cli-plugins'));
@@ -115,5 +133,6 @@ export async function withRegistryLogin<T>(
     return await fn(env);
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
+    unregister();
   }
 }

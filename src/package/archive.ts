@@ -1,36 +1,33 @@
 // Release archives: which format a target gets, what goes in it, where it is written. The archive layout is flat:
 // the binary and the extra files sit at the archive root under their base names (goreleaser's default), so
 // `tar -xzf app.tar.gz` or `unzip app.zip` puts `app` in the current folder.
-import { createWriteStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import * as core from '@actions/core';
 import * as glob from '@actions/glob';
 import { renderTemplate, templateValues } from '../template.js';
 import { InputError } from '../errors.js';
 import type { ArchiveFormat } from '../inputs.js';
 import type { ArchiveInfo, Target } from '../types.js';
 import { sha256File } from '../util/hash.js';
+import { isInside } from '../util/paths.js';
+import {
+  withheldReason,
+  withheldWarning,
+  type WithheldReason,
+  type WithholdRules,
+} from '../files/never-shipped.js';
+import { writeStreamAtomically } from '../files/safe-write.js';
 import { COMPRESSION_LEVEL, compareByteOrder, planArchiveEntries } from './entries.js';
 import { archivePatterns, checkArchivePatterns } from './patterns.js';
 import { pinGzipOsByte, tarChunks } from './tar.js';
 import { zipChunks } from './zip.js';
 
-// Part of the archive API that callers already use; it lives with the entries it orders.
-export { compareByteOrder };
-
-/** True when `candidate` is below `folder` (not `folder` itself); `..name` is a name, not a way up. Pure. */
-export function isInside(folder: string, candidate: string): boolean {
-  const relative = path.relative(folder, candidate);
-  return (
-    relative !== '' &&
-    relative !== '..' &&
-    !relative.startsWith(`..${path.sep}`) &&
-    !path.isAbsolute(relative)
-  );
-}
+// Part of the archive API that callers already use; they live with the entries they order and in util/paths.ts.
+export { compareByteOrder, isInside };
 
 export type ResolvedArchiveFormat = 'tar.gz' | 'zip' | 'none';
 
@@ -44,6 +41,11 @@ export interface ArchiveRequest {
   extraFiles: string[];
   /** Archive path without its extension. */
   outputPath: string;
+  /**
+   * The real folder the archive is written under (output-dir): the folders between are checked, a link among them
+   * replaced, never followed. Without it the archive's own folder is created and used.
+   */
+  outputDir?: string;
   /** Unix seconds used as every entry's mtime (the commit time), so archives do not depend on when they were built. */
   epoch: number;
 }
@@ -135,34 +137,67 @@ function escapeGlobLiteral(literal: string): string {
   return escaped.replace(/\[/g, '[[]').replace(/\?/g, '[?]').replace(/\*/g, '[*]');
 }
 
+/** What resolveExtraFiles leaves out whatever the patterns say (see files/never-shipped.ts). */
+export interface Withhold {
+  /** Absolute. */
+  outputDir: string;
+  /** This run's own outputs (absolute paths), withheld when output-dir is working-directory itself. */
+  ownFiles: readonly string[];
+  /** Warn about what was withheld (default); off for a look before the build, so each warning comes once. */
+  warn?: boolean;
+}
+
+interface ExtraPattern {
+  /** As written, for messages. */
+  raw: string;
+  negated: boolean;
+  /** For @actions/glob: the negation marks, then the pattern under the escaped root. */
+  absolute: string;
+}
+
 /**
  * Files matched by `patterns` (globs relative to workingDirectory, `!` to exclude), sorted and without duplicates.
  * A pattern matching nothing is skipped. A pattern, or a symbolic link, reaching outside workingDirectory is an
- * error: whatever matches is shipped to users.
+ * error: whatever matches is shipped to users. Files in `.git` (always) and in output-dir (with `withhold`) are left
+ * out, with a warning naming the pattern that matched them.
  */
 export async function resolveExtraFiles(
   workingDirectory: string,
   patterns: readonly string[],
+  withhold?: Withhold,
 ): Promise<string[]> {
   const root = path.resolve(workingDirectory);
   // The same check planRelease makes before the build; kept here so no caller can glob an unchecked pattern.
   checkArchivePatterns(patterns);
-  const absolutePatterns = archivePatterns(patterns).map((line) => {
+  const extraPatterns: ExtraPattern[] = archivePatterns(patterns).map((line) => {
     const negated = /^!+/.exec(line)?.[0] ?? '';
-    return negated + path.join(escapeGlobLiteral(root), line.slice(negated.length).trim());
+    return {
+      raw: line,
+      negated: negated.length % 2 === 1,
+      absolute: negated + path.join(escapeGlobLiteral(root), line.slice(negated.length).trim()),
+    };
   });
-  if (absolutePatterns.length === 0) return [];
+  if (extraPatterns.length === 0) return [];
 
-  const globber = await glob.create(absolutePatterns.join('\n'), {
-    followSymbolicLinks: true,
-    implicitDescendants: false,
-    matchDirectories: false,
-    omitBrokenSymbolicLinks: true,
-  });
   const realRoot = await fs.realpath(root);
+  const outputDir = withhold ? path.resolve(withhold.outputDir) : '';
+  const rules: WithholdRules = {
+    workingDirectory: root,
+    realWorkingDirectory: realRoot,
+    outputDir,
+    realOutputDir: withhold ? await fs.realpath(outputDir).catch(() => outputDir) : '',
+    ownFiles: new Set((withhold?.ownFiles ?? []).map((file) => path.resolve(file))),
+  };
   const files = new Set<string>();
-  for (const match of await globber.glob()) {
+  const withheld = new Map<string, WithheldReason>();
+  for (const match of await globFiles(extraPatterns.map((p) => p.absolute))) {
     const real = await fs.realpath(match);
+    // Withheld before the link check: a link in .git is no reason to fail, it is never shipped anyway.
+    const reason = withheldReason(match, real, rules);
+    if (reason === 'git' || (reason === 'output-dir' && withhold)) {
+      withheld.set(path.resolve(match), reason);
+      continue;
+    }
     if (!isInside(realRoot, real)) {
       throw new InputError(
         'archive-files',
@@ -172,24 +207,45 @@ export async function resolveExtraFiles(
     }
     if ((await fs.stat(real)).isFile()) files.add(path.resolve(match));
   }
+  if (withheld.size > 0 && withhold?.warn !== false)
+    await warnWithheld(root, extraPatterns, withheld, outputDir);
   return [...files].sort(compareByteOrder);
 }
 
-/** Writes `finalPath` through a temporary file, so a failed or interrupted write never leaves a partial archive. */
-async function writeAtomically(
-  finalPath: string,
-  write: (sink: NodeJS.WritableStream) => Promise<void>,
+async function globFiles(patterns: readonly string[]): Promise<string[]> {
+  const globber = await glob.create(patterns.join('\n'), {
+    followSymbolicLinks: true,
+    implicitDescendants: false,
+    matchDirectories: false,
+    omitBrokenSymbolicLinks: true,
+  });
+  return globber.glob();
+}
+
+/**
+ * One warning per pattern and reason, naming the withheld files that pattern matches on its own (globbed again
+ * one by one only here, when something was withheld).
+ */
+async function warnWithheld(
+  root: string,
+  patterns: readonly ExtraPattern[],
+  withheld: ReadonlyMap<string, WithheldReason>,
+  outputDir: string,
 ): Promise<void> {
-  await fs.mkdir(path.dirname(finalPath), { recursive: true });
-  const partial = `${finalPath}.partial-${process.pid}`;
-  const file = createWriteStream(partial);
-  try {
-    await write(file);
-    await fs.rename(partial, finalPath);
-  } catch (error) {
-    file.destroy();
-    await fs.rm(partial, { force: true });
-    throw error;
+  const outputDirShown = path.relative(root, outputDir).split(path.sep).join('/') || '.';
+  for (const pattern of patterns) {
+    if (pattern.negated) continue;
+    const byReason = new Map<WithheldReason, string[]>();
+    for (const match of await globFiles([pattern.absolute])) {
+      const reason = withheld.get(path.resolve(match));
+      if (!reason) continue;
+      const list = byReason.get(reason) ?? [];
+      list.push(path.relative(root, match).split(path.sep).join('/'));
+      byReason.set(reason, list);
+    }
+    for (const [reason, matched] of byReason) {
+      core.warning(withheldWarning(pattern.raw, reason, matched.sort(compareByteOrder), outputDirShown));
+    }
   }
 }
 
@@ -208,18 +264,24 @@ export async function createArchive(request: ArchiveRequest): Promise<ArchiveInf
   const entries = planArchiveEntries(request.binaryPath, request.binaryNameInArchive, request.extraFiles);
   const finalPath = request.outputPath + archiveExtension(request.format);
   try {
-    await writeAtomically(finalPath, async (sink) => {
-      if (request.format === 'zip') {
-        await pipeline(Readable.from(zipChunks(entries, request.epoch), { objectMode: false }), sink);
-      } else {
-        await pipeline(
-          Readable.from(tarChunks(entries, request.epoch), { objectMode: false }),
-          createGzip({ level: COMPRESSION_LEVEL }),
-          pinGzipOsByte,
-          sink,
-        );
-      }
-    });
+    const root = request.outputDir ?? path.dirname(finalPath);
+    if (request.outputDir === undefined) await fs.mkdir(root, { recursive: true });
+    await writeStreamAtomically(
+      finalPath,
+      async (sink) => {
+        if (request.format === 'zip') {
+          await pipeline(Readable.from(zipChunks(entries, request.epoch), { objectMode: false }), sink);
+        } else {
+          await pipeline(
+            Readable.from(tarChunks(entries, request.epoch), { objectMode: false }),
+            createGzip({ level: COMPRESSION_LEVEL }),
+            pinGzipOsByte,
+            sink,
+          );
+        }
+      },
+      { root },
+    );
     const { size } = await fs.stat(finalPath);
     return { path: finalPath, size, sha256: await sha256File(finalPath) };
   } catch (error) {

@@ -2,8 +2,9 @@
 // install scripts) read: `<64 hex>  <name>`, one line per file, names relative to the file's own folder.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { writeFileAtomically } from '../files/safe-write.js';
 import { sha256File } from '../util/hash.js';
-import { isInside } from './archive.js';
+import { isInside } from '../util/paths.js';
 import { compareByteOrder } from './entries.js';
 
 export interface ChecksumEntry {
@@ -58,6 +59,7 @@ export async function writeChecksums(
     entries.push({ name: checksumName(dir, file), sha256: await sha256File(file) });
   }
   await fs.mkdir(path.dirname(target), { recursive: true });
-  await fs.writeFile(target, formatChecksums(entries));
+  // Through a temporary file and a rename: a link in the checksums file's place is replaced, never written through.
+  await writeFileAtomically(target, formatChecksums(entries), { root: path.dirname(target) });
   return target;
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { ArchiveInfo, BuiltArtifact } from '../types.js';
 import { writeSbom, type SbomPlan } from '../sbom/write.js';
 import { inPool } from '../util/pool.js';
-import { createArchive, resolveExtraFiles, type ArchivePlan } from './archive.js';
+import { archiveExtension, createArchive, resolveExtraFiles, type ArchivePlan } from './archive.js';
 import { writeChecksums } from './checksums.js';
 
 export interface PackageStagePlan {
@@ -35,7 +35,18 @@ export async function runPackageStage(
   plan: PackageStagePlan,
   artifacts: readonly BuiltArtifact[],
 ): Promise<PackageStageResult> {
-  const extraFiles = await resolveExtraFiles(plan.workingDirectory, plan.extraFilePatterns);
+  // Never archived, whatever archive-files says: .git, and output-dir (this run's binaries, earlier archives).
+  const ownFiles = [
+    ...artifacts.map((artifact) => artifact.path),
+    ...plan.archives
+      .filter((archive) => archive.format !== 'none')
+      .map((archive) => archive.outputPath + archiveExtension(archive.format)),
+    path.join(plan.outputDir, plan.checksumsFile),
+  ];
+  const extraFiles = await resolveExtraFiles(plan.workingDirectory, plan.extraFilePatterns, {
+    outputDir: plan.outputDir,
+    ownFiles,
+  });
   const planFor = new Map(plan.archives.map((archive) => [archive.target.id, archive]));
   // Compression runs on libuv's thread pool, so archives are made concurrently, as many as builds.
   const made = await inPool(artifacts, plan.parallelism, async (artifact) => {
@@ -48,6 +59,7 @@ export async function runPackageStage(
       format: archive.format,
       extraFiles,
       outputPath: archive.outputPath,
+      outputDir: plan.outputDir,
       epoch: plan.epoch,
     });
     const sbom = plan.sbom ? await writeSbom(plan.sbom, artifact, info.path) : undefined;

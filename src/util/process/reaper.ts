@@ -29,6 +29,14 @@ export function onTermination(handler: TerminationHandler): void {
   terminationHandlers.push(handler);
 }
 
+/**
+ * Installs the SIGINT/SIGTERM handling now, for the whole run: a cancel during `go build` or the image stage ends
+ * every tracked child, not only once a stage registered a cleanup of its own.
+ */
+export function handleTermination(): void {
+  install();
+}
+
 function runCleanups(): void {
   for (const cleanup of [...cleanups]) {
     cleanups.delete(cleanup);
