@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { inputEnvName } from '../../src/local/action-yml.js';
 import { parseOutputFile } from '../../src/local/output-file.js';
 import { actionDefaults } from './inputs.js';
+import { trackedBy, untilGone, type LiveProcess } from './processes.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const DIST_INDEX = path.join(ROOT, 'dist', 'index.js');
@@ -32,6 +33,13 @@ export interface ActionRun {
   /** The runner folder (RUNNER_TEMP and the file commands live below it); removed by cleanup(). */
   runnerDir: string;
   durationMs: number;
+  /** The action's process id (its tracking id, GIN_RELEASE_TRACKING_ID, starts with gin-release-<pid>-). */
+  pid: number;
+  /**
+   * Processes carrying the action's tracking id still running 5 s after it exited, looked for before its process
+   * group is killed (and then killed, wherever they are): what a step would leave behind on a runner.
+   */
+  survivors: LiveProcess[];
   /** Error annotations' messages, for assertions. */
   errors(): string[];
   warnings(): string[];
@@ -47,10 +55,23 @@ export interface ActionRunOptions {
   env?: Record<string, string>;
   /** Hard limit for the whole run; the process group is killed after it. Default 240 s. */
   timeoutMs?: number;
-  /** Sends `signal` to the action the first time a line of its output matches `when`. */
-  interrupt?: { when: RegExp; signal: NodeJS.Signals };
+  /**
+   * Sends `signal` to the action the first time its output matches `when`, or, for a function, the first time it
+   * returns true (asked on every output chunk and every 50 ms: for conditions like "a compile process is running").
+   */
+  interrupt?: { when: RegExp | ((probe: RunProbe) => boolean); signal: NodeJS.Signals };
+  /** The umask the action starts with (the test process's own by default). */
+  umask?: number;
   /** A folder shared between runs as RUNNER_TOOL_CACHE (default: a fresh one per run). */
   toolCache?: string;
+}
+
+/** What an interrupt condition can look at while the action runs. */
+export interface RunProbe {
+  log: string;
+  pid: number;
+  /** RUNNER_TEMP is `${runnerDir}/temp`. */
+  runnerDir: string;
 }
 
 const COMMAND = /^::(notice|warning|error)(?: ([^:]*))?::(.*)$/;
@@ -132,23 +153,41 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
   Object.assign(env, options.env);
 
   const started = performance.now();
-  const child = spawn(process.execPath, [DIST_INDEX], {
-    cwd: options.workspace,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  // The child inherits the umask at spawn; the test process's own is put back at once.
+  const ownUmask = options.umask === undefined ? undefined : process.umask(options.umask);
+  let child;
+  try {
+    child = spawn(process.execPath, [DIST_INDEX], {
+      cwd: options.workspace,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+  } finally {
+    if (ownUmask !== undefined) process.umask(ownUmask);
+  }
+  const pid = child.pid!;
   let log = '';
   let interrupted = false;
+  const interruptIfDue = (): void => {
+    const interrupt = options.interrupt;
+    if (!interrupt || interrupted || child.exitCode !== null || child.signalCode !== null) return;
+    const due =
+      interrupt.when instanceof RegExp ? interrupt.when.test(log) : interrupt.when({ log, pid, runnerDir });
+    if (!due) return;
+    interrupted = true;
+    child.kill(interrupt.signal);
+  };
   const onData = (chunk: Buffer): void => {
     log += chunk.toString('utf8');
-    if (options.interrupt && !interrupted && options.interrupt.when.test(log)) {
-      interrupted = true;
-      child.kill(options.interrupt.signal);
-    }
+    interruptIfDue();
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
+  const poll =
+    options.interrupt && !(options.interrupt.when instanceof RegExp)
+      ? setInterval(interruptIfDue, 50)
+      : undefined;
   const timeoutMs = options.timeoutMs ?? 240_000;
   const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     const timer = setTimeout(() => {
@@ -157,11 +196,14 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     }, timeoutMs);
     child.once('close', (code, signal) => {
       clearTimeout(timer);
+      if (poll) clearInterval(poll);
       resolve({ code, signal });
     });
   });
-  // Anything of the group still running is a leak the test should see, not a process left on the machine.
-  killGroup(child.pid);
+  // Anything still running is a leak the test should see, not a process left on the machine.
+  const survivors = await untilGone(() => trackedBy(pid), 5000);
+  killGroup(pid);
+  for (const survivor of survivors) killPid(survivor.pid);
   const read = (name: string): string => fs.readFileSync(path.join(runnerDir, name), 'utf8');
   const annotations = parseAnnotations(log);
   const messages = (level: WorkflowAnnotation['level']): string[] =>
@@ -175,6 +217,8 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     summary: read('summary.md'),
     runnerDir,
     durationMs: Math.round(performance.now() - started),
+    pid,
+    survivors,
     errors: () => messages('error'),
     warnings: () => messages('warning'),
     notices: () => messages('notice'),
@@ -187,6 +231,14 @@ function killGroup(pid: number | undefined): void {
     process.kill(-pid, 'SIGKILL');
   } catch {
     // The group is gone.
+  }
+}
+
+function killPid(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Gone.
   }
 }
 
