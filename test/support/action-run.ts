@@ -40,6 +40,8 @@ export interface ActionRun {
    * group is killed (and then killed, wherever they are): what a step would leave behind on a runner.
    */
   survivors: LiveProcess[];
+  /** Processes carrying the action's tracking id that were running the moment it exited (before any wait). */
+  leftAtExit: LiveProcess[];
   /** Error annotations' messages, for assertions. */
   errors(): string[];
   warnings(): string[];
@@ -201,6 +203,7 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     });
   });
   // Anything still running is a leak the test should see, not a process left on the machine.
+  const leftAtExit = trackedBy(pid);
   const survivors = await untilGone(() => trackedBy(pid), 5000);
   killGroup(pid);
   for (const survivor of survivors) killPid(survivor.pid);
@@ -219,6 +222,7 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     durationMs: Math.round(performance.now() - started),
     pid,
     survivors,
+    leftAtExit,
     errors: () => messages('error'),
     warnings: () => messages('warning'),
     notices: () => messages('notice'),

@@ -114,26 +114,29 @@ export function trackedProcesses(
 
 /**
  * Ends every process that carries this run's tracking value (SIGKILL: they had their chance to stop with their
- * group) and waits up to `timeoutMs` for them to go. Returns what was found running.
+ * group) and waits up to `timeoutMs` for them to go. Looks again after each round, because a process killed while
+ * it forked (`go` starting a `compile`) leaves a new child behind. Returns everything that was found running.
  */
 export async function endTrackedProcesses(
   timeoutMs: number,
   trackingId: string = TRACKING_ID,
   variable: string = TRACKING_VARIABLE,
 ): Promise<TrackedProcess[]> {
-  const found = trackedProcesses(trackingId, variable);
-  for (const { pid } of found) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
+  const found = new Map<number, TrackedProcess>();
   const deadline = performance.now() + timeoutMs;
-  while (found.length > 0 && performance.now() < deadline) {
-    const left = new Set(trackedProcesses(trackingId, variable).map((p) => p.pid));
-    if (!found.some((p) => left.has(p.pid))) break;
+  for (;;) {
+    const alive = trackedProcesses(trackingId, variable);
+    if (alive.length === 0) break;
+    for (const tracked of alive) {
+      if (!found.has(tracked.pid)) found.set(tracked.pid, tracked);
+      try {
+        process.kill(tracked.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    if (performance.now() >= deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  return found;
+  return [...found.values()];
 }
