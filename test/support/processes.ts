@@ -8,6 +8,8 @@ export interface LiveProcess {
   command: string;
   /** Its environment entries, `NAME=value`. */
   environ: string[];
+  /** Its command line. */
+  args: string[];
 }
 
 /** Live processes (not zombies) other than this one whose environment holds an entry `test` accepts. */
@@ -20,16 +22,24 @@ export function processesWithEnv(test: (entry: string) => boolean): LiveProcess[
       if (!environ.some(test)) continue;
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'latin1');
       if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') continue;
+      const args = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').slice(0, -1);
       found.push({
         pid: Number(entry),
         command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
         environ,
+        args,
       });
     } catch {
       // Gone while we looked.
     }
   }
   return found;
+}
+
+/** The value of `name` in a process's environment, '' when unset. */
+export function envOf(process: LiveProcess, name: string): string {
+  const entry = process.environ.find((e) => e.startsWith(`${name}=`));
+  return entry === undefined ? '' : entry.slice(name.length + 1);
 }
 
 /** The processes the action with process id `actionPid` started (its tracking id holds its pid). */
