@@ -176,7 +176,7 @@ export async function claimOutputDir(plan: OutputDirPlan): Promise<OutputDirClai
       );
     }
     const cleaned = await insideWorkspace(plan);
-    const earlier = cleaned ? await readEarlierManifest(plan) : { files: [], folders: [] };
+    const earlier = await readEarlierManifest(plan);
     const steps = cleaningSteps(earlier, plan);
     const planned = new Set(plan.files);
     const removed: string[] = [];
@@ -210,7 +210,10 @@ export async function claimOutputDir(plan: OutputDirPlan): Promise<OutputDirClai
     claimed = {
       plan,
       lock,
-      manifest: { files: [...plan.files], folders: [...keptFolders, ...createdFolders] },
+      // Outside the workspace the earlier outputs stay, and stay listed, for a run that may remove them.
+      manifest: cleaned
+        ? { files: [...plan.files], folders: [...keptFolders, ...createdFolders] }
+        : { files: [...earlier.files, ...plan.files], folders: [...earlier.folders, ...createdFolders] },
       unregister,
     };
     await writeManifest(claimed);
