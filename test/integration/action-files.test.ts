@@ -314,30 +314,43 @@ describe('one run at a time per output-dir', () => {
   });
 
   test('two runs at once: the second fails clearly, the first describes only its own files', async () => {
-    const dir = workspace(path.join(FIXTURES, 'smoke/slow'));
+    const dir = workspace(path.join(FIXTURES, 'smoke/gate'));
     const lock = path.join(dir, 'dist', '.gin-release.lock');
-    // The first run holds output-dir through a smoke test of an app that takes 20 s to start.
-    const first = run(dir, { 'smoke-test': 'true', 'smoke-env': 'SLOW_START=20s', 'ready-timeout': '60' });
-    for (let look = 0; look < 600 && !fs.existsSync(lock); look++)
-      await new Promise((r) => setTimeout(r, 100));
-    expect(fs.existsSync(lock)).toBe(true);
-    const second = await run(dir, { version: '9.9.9' });
-    const firstResult = await first;
+    const gate = path.join(tempDir(), 'open');
+    // The first run holds output-dir through a smoke test of an app that listens only once the gate is opened,
+    // after the second run is over, however slow the machine is.
+    const first = run(dir, {
+      'smoke-test': 'true',
+      'smoke-env': `GATE_FILE=${gate}`,
+      'ready-timeout': '600',
+    });
+    try {
+      for (let look = 0; look < 1200 && !fs.existsSync(lock); look++)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(fs.existsSync(lock)).toBe(true);
+      const second = await run(dir, { version: '9.9.9' });
+      fs.writeFileSync(gate, '');
+      const firstResult = await first;
 
-    expect(second.exitCode).toBe(1);
-    expect(second.errors().join('\n')).toContain(
-      `output-dir ${path.join(dir, 'dist')} is locked: another gin-release run (pid ${firstResult.pid} `,
-    );
-    expect(second.outputs.has('artifacts')).toBe(false);
-    expect(firstResult.exitCode, firstResult.log).toBe(0);
-    const artifacts = JSON.parse(firstResult.outputs.get('artifacts')!) as Array<{
-      archive: { path: string; sha256: string };
-    }>;
-    expect(artifacts.map((a) => path.basename(a.archive.path))).toEqual(['slow_1.2.3_linux_amd64.tar.gz']);
-    expect(fs.readFileSync(firstResult.outputs.get('checksums-file')!, 'utf8')).toBe(
-      `${artifacts[0]!.archive.sha256}  slow_1.2.3_linux_amd64.tar.gz\n`,
-    );
-    expect(sha256(artifacts[0]!.archive.path)).toBe(artifacts[0]!.archive.sha256);
-    expect(tree(path.join(dir, 'dist')).filter((e) => e.includes('9.9.9'))).toEqual([]);
+      expect(second.exitCode).toBe(1);
+      expect(second.errors().join('\n')).toContain(
+        `output-dir ${path.join(dir, 'dist')} is locked: another gin-release run (pid ${firstResult.pid} `,
+      );
+      expect(second.outputs.has('artifacts')).toBe(false);
+      expect(firstResult.exitCode, firstResult.log).toBe(0);
+      const artifacts = JSON.parse(firstResult.outputs.get('artifacts')!) as Array<{
+        archive: { path: string; sha256: string };
+      }>;
+      expect(artifacts.map((a) => path.basename(a.archive.path))).toEqual(['gate_1.2.3_linux_amd64.tar.gz']);
+      expect(fs.readFileSync(firstResult.outputs.get('checksums-file')!, 'utf8')).toBe(
+        `${artifacts[0]!.archive.sha256}  gate_1.2.3_linux_amd64.tar.gz\n`,
+      );
+      expect(sha256(artifacts[0]!.archive.path)).toBe(artifacts[0]!.archive.sha256);
+      expect(tree(path.join(dir, 'dist')).filter((e) => e.includes('9.9.9'))).toEqual([]);
+    } finally {
+      // Whatever failed above, the first run is let go.
+      fs.writeFileSync(gate, '');
+      await first;
+    }
   });
 });
