@@ -154,7 +154,7 @@ export function planRelease(given: Inputs, facts: PlanFacts): ReleasePlan {
     outputDir,
     input: inputs.outputDir,
     workingDirectory,
-    workspace: path.resolve(facts.env['GITHUB_WORKSPACE'] || workingDirectory),
+    workspace: inputs.workspace,
     // The binaries, then what ships: the archives (or bare binaries), their SBOMs and the checksums file.
     files: [...builds.map((build) => build.output), ...shipped.map((file) => file.path)],
   });

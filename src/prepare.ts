@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readDistList, readModulePath } from './build/module.js';
 import { InputError } from './errors.js';
+import { earlierOutputs } from './files/output-dir.js';
 import { setupGo } from './go/install.js';
 import type { Inputs } from './inputs.js';
 import { resolveExtraFiles } from './package/archive.js';
@@ -21,8 +22,16 @@ export async function gatherFacts(inputs: Inputs, state: RunState): Promise<Plan
   }
   checkOutputDir(paths);
   // Globbed now (the package stage globs again) so that a clash of names inside the archives fails before the build.
+  const outputDir = path.resolve(cwd, inputs.outputDir);
   const archiveFiles =
-    inputs.archiveFormat === 'none' ? [] : await resolveExtraFiles(cwd, inputs.archiveFiles);
+    inputs.archiveFormat === 'none'
+      ? []
+      : await resolveExtraFiles(cwd, inputs.archiveFiles, {
+          outputDir,
+          ownFiles: await earlierOutputs(outputDir),
+          // The package stage says what it left out, once.
+          warn: false,
+        });
   // setupGo opens its own log groups.
   const go = await timed(
     state,

@@ -238,6 +238,19 @@ export async function claimOutputDir(plan: OutputDirPlan): Promise<OutputDirClai
 }
 
 /**
+ * What earlier runs wrote into `outputDir`, as absolute paths, by its manifest (nothing when there is none), for a
+ * look at output-dir before it is claimed: these files are removed by the claim, so they count as the action's own.
+ */
+export async function earlierOutputs(outputDir: string): Promise<string[]> {
+  const file = path.join(outputDir, MANIFEST_NAME);
+  const stat = await lstatOrNull(file);
+  if (!stat?.isFile()) return [];
+  return parseManifest(await fs.readFile(file, 'utf8')).manifest.files.map((entry) =>
+    path.join(outputDir, ...entry.split('/')),
+  );
+}
+
+/**
  * Adds files this run writes into output-dir beyond the planned ones (say an SBOM per archive) to the manifest,
  * before they are written, so that the next run knows them as the action's.
  */

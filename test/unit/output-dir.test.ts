@@ -105,6 +105,7 @@ describe('the plan names every file the run writes into output-dir', () => {
     go: { version: '1.26.8', goBinary: '/usr/local/go/bin/go', distList: ['linux/amd64', 'windows/amd64'] },
     release: { version: '1.2.3', commit: '', date: '2024-05-01T12:00:00Z', epoch: 1714564800, ref: '' },
     modulePath: 'example.com/app',
+    archiveFiles: [],
     runner: { host: { platform: 'linux', arch: 'x64', cpuFlags: null }, emulators: new Map() },
     env: { GITHUB_WORKSPACE: path.resolve('/w') },
   };
