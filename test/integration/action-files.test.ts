@@ -166,19 +166,30 @@ describe('nothing is written through a symbolic link', () => {
     expect(warning).toContain(`good_1.2.3_linux_amd64.tar.gz -> ${path.join(outside, 'archive.tar.gz')}`);
   });
 
-  test('an output-dir that is a link is refused before anything is built, and nothing is written where it points', async () => {
-    const dir = workspace();
-    const outside = tempDir();
-    fs.mkdirSync(path.join(dir, 'out'));
-    fs.symlinkSync(outside, path.join(dir, 'out', 'dist'));
-    const result = await run(dir, { 'output-dir': 'out/dist' });
-    expect(result.exitCode).toBe(1);
-    expect(result.errors().join('\n')).toContain(
-      `Invalid input output-dir: "out/dist". out/dist is a symbolic link (to ${outside}); the action writes only into real folders`,
-    );
-    expect(result.log).not.toMatch(/^Built /m);
-    expect(tree(outside)).toEqual([]);
-  });
+  test.each([
+    [
+      'inside the workspace',
+      'linked',
+      /out\/dist is a symbolic link \(to .*linked\); the action writes only into real folders/,
+    ],
+    ['outside the workspace', 'outside', /It leads to .*, outside the workspace/],
+  ])(
+    'an output-dir that is a link (%s) is refused before anything is built; nothing is written where it points',
+    async (_where, kind, message) => {
+      const dir = workspace();
+      const target = kind === 'linked' ? path.join(dir, 'linked') : tempDir();
+      fs.mkdirSync(target, { recursive: true });
+      fs.mkdirSync(path.join(dir, 'out'));
+      fs.symlinkSync(target, path.join(dir, 'out', 'dist'));
+      const result = await run(dir, { 'output-dir': 'out/dist' });
+      expect(result.exitCode).toBe(1);
+      const errors = result.errors().join('\n');
+      expect(errors).toContain('Invalid input output-dir: "out/dist".');
+      expect(errors).toMatch(message);
+      expect(result.log).not.toMatch(/^Built /m);
+      expect(tree(target)).toEqual([]);
+    },
+  );
 });
 
 describe('output-dir holds this run only', () => {
