@@ -2,6 +2,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { findBuildInfo } from '../build/buildinfo.js';
+import { writeFileAtomically } from '../files/safe-write.js';
 import type { ArchiveInfo, BuiltArtifact } from '../types.js';
 import { sha256File } from '../util/hash.js';
 import { ACTION_NAME, ACTION_VERSION } from '../version.js';
@@ -42,9 +43,8 @@ export async function writeSbom(
     }),
   );
   const target = sbomPathFor(subjectPath);
-  // Through a temporary file, so an interrupted run never leaves half a document under the final name.
-  const partial = `${target}.partial-${process.pid}`;
-  await fs.writeFile(partial, text);
-  await fs.rename(partial, target);
+  // Through a temporary file, so an interrupted run never leaves half a document under the final name, and
+  // never through a link in its place (its folder is the archive's, made real when output-dir was claimed).
+  await writeFileAtomically(target, text, { root: path.dirname(target) });
   return { path: target, size: Buffer.byteLength(text), sha256: await sha256File(target) };
 }
