@@ -132,10 +132,10 @@ describe('what goes into an archive', () => {
 });
 
 describe('nothing is written through a symbolic link', () => {
-  test('links where checksums, the archive, the manifest and the binary folder go are replaced; their targets stay as they were', async () => {
+  test('links where checksums, the archive, its SBOM, the manifest and the binary folder go are replaced; their targets stay as they were', async () => {
     const dir = workspace();
     const outside = tempDir();
-    for (const name of ['checksums.txt', 'archive.tar.gz', 'manifest.json'])
+    for (const name of ['checksums.txt', 'archive.tar.gz', 'manifest.json', 'sbom.json'])
       fs.writeFileSync(path.join(outside, name), `victim ${name}\n`);
     fs.mkdirSync(path.join(outside, 'folder'));
     const dist = path.join(dir, 'dist');
@@ -143,27 +143,43 @@ describe('nothing is written through a symbolic link', () => {
     fs.symlinkSync(path.join(outside, 'checksums.txt'), path.join(dist, 'checksums.txt'));
     fs.symlinkSync(path.join(outside, 'archive.tar.gz'), path.join(dist, 'good_1.2.3_linux_amd64.tar.gz'));
     fs.symlinkSync(path.join(outside, 'manifest.json'), path.join(dist, '.gin-release-outputs.json'));
+    fs.symlinkSync(
+      path.join(outside, 'sbom.json'),
+      path.join(dist, 'good_1.2.3_linux_amd64.tar.gz.sbom.json'),
+    );
     fs.symlinkSync(path.join(outside, 'folder'), path.join(dist, 'good_linux_amd64'));
 
     const result = await run(dir);
     expect(result.exitCode, result.log).toBe(0);
-    expect(tree(outside)).toEqual(['archive.tar.gz', 'checksums.txt', 'folder/', 'manifest.json']);
-    for (const name of ['checksums.txt', 'archive.tar.gz', 'manifest.json'])
+    expect(tree(outside)).toEqual([
+      'archive.tar.gz',
+      'checksums.txt',
+      'folder/',
+      'manifest.json',
+      'sbom.json',
+    ]);
+    for (const name of ['checksums.txt', 'archive.tar.gz', 'manifest.json', 'sbom.json'])
       expect(fs.readFileSync(path.join(outside, name), 'utf8')).toBe(`victim ${name}\n`);
     expect(tree(dist)).toEqual([
       '.gin-release-outputs.json',
       'checksums.txt',
       'good_1.2.3_linux_amd64.tar.gz',
+      'good_1.2.3_linux_amd64.tar.gz.sbom.json',
       'good_linux_amd64/',
       'good_linux_amd64/good',
     ]);
     expect(fs.readFileSync(path.join(dist, 'checksums.txt'), 'utf8')).toBe(
-      `${sha256(path.join(dist, 'good_1.2.3_linux_amd64.tar.gz'))}  good_1.2.3_linux_amd64.tar.gz\n`,
+      ['good_1.2.3_linux_amd64.tar.gz', 'good_1.2.3_linux_amd64.tar.gz.sbom.json']
+        .map((name) => `${sha256(path.join(dist, name))}  ${name}\n`)
+        .join(''),
     );
     const warning = result.warnings().find((w) => w.includes('replaced symbolic links'));
     expect(warning).toContain(`good_linux_amd64 -> ${path.join(outside, 'folder')}`);
     expect(warning).toContain(`checksums.txt -> ${path.join(outside, 'checksums.txt')}`);
     expect(warning).toContain(`good_1.2.3_linux_amd64.tar.gz -> ${path.join(outside, 'archive.tar.gz')}`);
+    expect(warning).toContain(
+      `good_1.2.3_linux_amd64.tar.gz.sbom.json -> ${path.join(outside, 'sbom.json')}`,
+    );
   });
 
   test.each([
@@ -219,6 +235,7 @@ describe('output-dir holds this run only', () => {
       'NOTES.md',
       'checksums.txt',
       'good_1.0.1_linux_amd64.tar.gz',
+      'good_1.0.1_linux_amd64.tar.gz.sbom.json',
       'good_linux_amd64/',
       'good_linux_amd64/good',
       'good_linux_arm64/',
@@ -229,12 +246,12 @@ describe('output-dir holds this run only', () => {
     ]);
     expect(fs.readFileSync(path.join(outside, 'victim.txt'), 'utf8')).toBe('victim\n');
     expect(fs.existsSync(path.join(dir, 'main.go'))).toBe(true);
-    expect(fs.readFileSync(path.join(dist, 'checksums.txt'), 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(fs.readFileSync(path.join(dist, 'checksums.txt'), 'utf8')).not.toContain('1.0.0');
     expect(second.warnings().join('\n')).toContain(
       'lists paths that are not plain paths inside output-dir, left alone: ../main.go, /etc/hostname',
     );
     expect(second.log).toContain(
-      'removed 6 output(s) of earlier runs (checksums.txt, good_1.0.0_linux_amd64.tar.gz, good_1.0.0_linux_arm64.tar.gz, good_linux_amd64/good, good_linux_arm64/good, good_linux_amd64/)',
+      'removed 8 output(s) of earlier runs (checksums.txt, good_1.0.0_linux_amd64.tar.gz, good_1.0.0_linux_amd64.tar.gz.sbom.json, good_1.0.0_linux_arm64.tar.gz, good_1.0.0_linux_arm64.tar.gz.sbom.json, good_linux_amd64/good, good_linux_arm64/good, good_linux_amd64/)',
     );
     const written = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as {
       files: string[];
@@ -243,6 +260,7 @@ describe('output-dir holds this run only', () => {
     expect(written.files).toEqual([
       'checksums.txt',
       'good_1.0.1_linux_amd64.tar.gz',
+      'good_1.0.1_linux_amd64.tar.gz.sbom.json',
       'good_linux_amd64/good',
     ]);
     expect(written.folders.sort()).toEqual(['good_linux_amd64', 'good_linux_arm64']);
@@ -269,7 +287,9 @@ describe('output-dir holds this run only', () => {
       ['.gin-release-outputs.json', '644'],
       ['checksums.txt', '644'],
       ['good_1.2.3_linux_amd64.tar.gz', '644'],
+      ['good_1.2.3_linux_amd64.tar.gz.sbom.json', '644'],
       ['good_1.2.3_windows_amd64.zip', '644'],
+      ['good_1.2.3_windows_amd64.zip.sbom.json', '644'],
       ['good_linux_amd64/good', '755'],
       ['good_windows_amd64/good.exe', '755'],
     ]);
@@ -353,9 +373,9 @@ describe('one run at a time per output-dir', () => {
         archive: { path: string; sha256: string };
       }>;
       expect(artifacts.map((a) => path.basename(a.archive.path))).toEqual(['gate_1.2.3_linux_amd64.tar.gz']);
-      expect(fs.readFileSync(firstResult.outputs.get('checksums-file')!, 'utf8')).toBe(
-        `${artifacts[0]!.archive.sha256}  gate_1.2.3_linux_amd64.tar.gz\n`,
-      );
+      const checksums = fs.readFileSync(firstResult.outputs.get('checksums-file')!, 'utf8');
+      expect(checksums.split('\n')[0]).toBe(`${artifacts[0]!.archive.sha256}  gate_1.2.3_linux_amd64.tar.gz`);
+      expect(checksums).not.toContain('9.9.9');
       expect(sha256(artifacts[0]!.archive.path)).toBe(artifacts[0]!.archive.sha256);
       expect(tree(path.join(dir, 'dist')).filter((e) => e.includes('9.9.9'))).toEqual([]);
     } finally {
