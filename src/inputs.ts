@@ -4,13 +4,15 @@ import { readBuildInputs, type BuildInputs } from './inputs/build.js';
 import { readFileInputs, type FileInputs } from './inputs/files.js';
 import { readGoInputs, type GoInputs } from './inputs/go.js';
 import { readImageInputs, type ImageInputs } from './inputs/image.js';
+import { readMatrixInputs, type MatrixInputs } from './inputs/matrix.js';
 import { readSmokeInputs, type SmokeInputs } from './inputs/smoke.js';
 
 export type { GoDownloadSource } from './inputs/go.js';
 export type { ArchiveFormat, UploadMode } from './inputs/files.js';
 export type { SmokeTargets } from './inputs/smoke.js';
+export type { ReleaseMode } from './inputs/matrix.js';
 
-export interface Inputs extends GoInputs, BuildInputs, SmokeInputs, FileInputs, ImageInputs {}
+export interface Inputs extends GoInputs, BuildInputs, SmokeInputs, FileInputs, ImageInputs, MatrixInputs {}
 
 export function getInputs(): Inputs {
   // Secrets are read (and masked) first, so that no message about another input can print them.
@@ -22,5 +24,6 @@ export function getInputs(): Inputs {
     ...readSmokeInputs(build.targets),
     ...readFileInputs(),
     ...image,
+    ...readMatrixInputs(),
   };
 }

@@ -10,9 +10,13 @@ import { runImageStage } from './image/stage.js';
 import { getInputs } from './inputs.js';
 import { writeOutputs } from './outputs.js';
 import { runPackageStage } from './package/stage.js';
-import { planRelease } from './plan.js';
+import { runMergeStage } from './matrix/merge-stage.js';
+import type { MergeStagePlan } from './matrix/plan.js';
+import { runShardStage } from './matrix/shard-stage.js';
+import { planRelease, type ReleasePlan } from './plan.js';
 import { gatherFacts } from './prepare.js';
 import { runSmokeStage } from './smoke/stage.js';
+import type { BuiltArtifact } from './types.js';
 import { newRunState, timed, type RunState } from './state.js';
 import { runUploadStage } from './upload/stage.js';
 import { killAll } from './util/process/children.js';
@@ -46,7 +50,9 @@ async function release(state: RunState): Promise<void> {
   state.inputs = inputs;
   const facts = await gatherFacts(inputs, state);
   const plan = planRelease(inputs, facts);
-  await checkMainPackage(facts.go.goBinary, plan.workingDirectory, inputs.main, inputs.buildTags);
+  for (const warning of plan.shard?.warnings ?? []) core.warning(warning);
+  if (!plan.merge)
+    await checkMainPackage(plan.build.goBinary, plan.workingDirectory, inputs.main, inputs.buildTags);
   state.plan = plan;
 
   if (plan.cache) {
@@ -55,25 +61,14 @@ async function release(state: RunState): Promise<void> {
   }
   fs.mkdirSync(plan.outputDir, { recursive: true });
 
-  // The build and smoke stages print one group per target.
-  const build = await timed(
-    state,
-    `Build ${plan.build.builds.length} targets`,
-    () => runBuildStage(plan.build),
-    false,
-  );
-  state.build = build;
-  check(state, 'build', build.problems);
+  // A merge job builds nothing: the shards' verified binaries stand in for the build and smoke stages.
+  const artifacts = plan.merge ? await mergeShards(state, plan.merge) : await buildAndSmoke(state, plan);
 
-  if (plan.smoke) {
-    const smokePlan = plan.smoke;
-    state.smoke = await timed(state, 'Smoke test', () => runSmokeStage(smokePlan, build.artifacts), false);
-    check(state, 'smoke test', state.smoke.problems);
+  if (!plan.shard) {
+    state.package = await timed(state, 'Archives and checksums', () =>
+      runPackageStage(plan.package, artifacts),
+    );
   }
-
-  state.package = await timed(state, 'Archives and checksums', () =>
-    runPackageStage(plan.package, build.artifacts),
-  );
 
   if (state.cache) {
     const cacheState = state.cache;
@@ -84,10 +79,22 @@ async function release(state: RunState): Promise<void> {
     const imagePlan = plan.image;
     state.image = await timed(state, 'Container image', () =>
       runImageStage(imagePlan, {
-        artifacts: build.artifacts,
+        artifacts,
         release: plan.release,
         binaryName: plan.binaryName,
         workingDirectory: plan.workingDirectory,
+        ...(state.merge ? { distributed: state.merge.images } : {}),
+      }),
+    );
+  }
+
+  if (plan.shard) {
+    const shardPlan = plan.shard;
+    state.shard = await timed(state, 'Upload shard', () =>
+      runShardStage(shardPlan, {
+        artifacts,
+        ...(state.smoke ? { smoke: state.smoke.results } : {}),
+        ...(state.image?.byDigest ? { image: state.image.byDigest } : {}),
       }),
     );
   }
@@ -96,6 +103,31 @@ async function release(state: RunState): Promise<void> {
     const uploadPlan = plan.upload;
     state.upload = await timed(state, 'Upload artifacts', () => runUploadStage(uploadPlan));
   }
+}
+
+/** The build and smoke stages print one group per target. */
+async function buildAndSmoke(state: RunState, plan: ReleasePlan): Promise<BuiltArtifact[]> {
+  const build = await timed(
+    state,
+    `Build ${plan.build.builds.length} targets`,
+    () => runBuildStage(plan.build),
+    false,
+  );
+  state.build = build;
+  check(state, 'build', build.problems);
+  if (plan.smoke) {
+    const smokePlan = plan.smoke;
+    state.smoke = await timed(state, 'Smoke test', () => runSmokeStage(smokePlan, build.artifacts), false);
+    check(state, 'smoke test', state.smoke.problems);
+  }
+  return build.artifacts;
+}
+
+async function mergeShards(state: RunState, plan: MergeStagePlan): Promise<BuiltArtifact[]> {
+  const merge = await timed(state, 'Download and verify shards', () => runMergeStage(plan));
+  state.merge = merge;
+  check(state, 'merge', merge.problems);
+  return merge.artifacts;
 }
 
 /** Nothing this run started outlives it: the smoke test's process groups, then anything carrying the tracking id. */

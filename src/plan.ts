@@ -9,8 +9,17 @@ import type { BuildStagePlan } from './build/stage.js';
 import type { RestoreOptions } from './go/cache.js';
 import { planImageStage, type ImageStagePlan } from './image/plan.js';
 import { InputError } from './errors.js';
-import type { Inputs } from './inputs.js';
+import type { Inputs, ReleaseMode } from './inputs.js';
 import { fileNameProblem, versionProblem } from './inputs/names.js';
+import {
+  checkMatrixInputs,
+  planMergeStage,
+  planShardStage,
+  type MatrixContext,
+  type MergeStagePlan,
+  type ShardStagePlan,
+} from './matrix/plan.js';
+import { imageDistribution, shardImageInputs } from './matrix/image.js';
 import { archiveExtension, planArchives } from './package/archive.js';
 import { checkArchiveNames, checkArchivePatterns } from './package/patterns.js';
 import type { PackageStagePlan } from './package/stage.js';
@@ -26,12 +35,13 @@ import { planUploadStage, type Env, type UploadFile, type UploadStagePlan } from
 
 /** What was found out before planning: the toolchain, the module, the commit, the runner. */
 export interface PlanFacts {
+  /** Null in mode merge, which needs no Go. */
   go: {
     version: string;
     goBinary: string;
     /** `go tool dist list`. */
     distList: string[];
-  };
+  } | null;
   release: ReleaseInfo;
   /** go.mod's module path. */
   modulePath: string;
@@ -43,6 +53,7 @@ export interface PlanFacts {
 }
 
 export interface ReleasePlan {
+  mode: ReleaseMode;
   workingDirectory: string;
   /** Absolute. */
   outputDir: string;
@@ -56,27 +67,37 @@ export interface ReleasePlan {
   package: PackageStagePlan;
   /** Null without the image input. */
   image: ImageStagePlan | null;
-  /** Null when upload is off. */
+  /** Null when upload is off, and in mode shard (the shard stage uploads). */
   upload: UploadStagePlan | null;
+  /** Mode shard: the shard artifact after the smoke test; null otherwise (and then nothing after it runs). */
+  shard: ShardStagePlan | null;
+  /** Mode merge: the shards downloaded and verified instead of the build and smoke stages, whose plans then only
+   * give the binaries' paths; null otherwise. */
+  merge: MergeStagePlan | null;
 }
 
 export function planRelease(inputs: Inputs, facts: PlanFacts): ReleasePlan {
-  const { release } = facts;
+  const { release, go } = facts;
+  const { mode } = inputs;
+  checkMatrixInputs(inputs);
   const workingDirectory = inputs.workingDirectory;
   const outputDir = path.resolve(workingDirectory, inputs.outputDir);
-  checkTargets(inputs.targets, facts.go.distList);
+  // A merge builds nothing: the shards' Go checked their targets.
+  if (go) checkTargets(inputs.targets, go.distList);
+  else if (mode !== 'merge') throw new Error('No Go toolchain was set up for a build');
   checkArchivePatterns(inputs.archiveFiles);
   checkDerivedVersion(inputs, release);
   const binaryName = inputs.binaryName || derivedBinaryName(inputs, facts.modulePath);
 
-  const builds = planBuilds({
+  const buildOptions = {
     ...inputs,
     workingDirectory,
-    goBinary: facts.go.goBinary,
+    goBinary: go?.goBinary ?? '',
     binaryName,
     outputDir,
     release,
-  });
+  };
+  const builds = planBuilds(buildOptions);
   const archives = planArchives({
     outputDir,
     template: inputs.archiveNameTemplate,
@@ -112,31 +133,56 @@ export function planRelease(inputs: Inputs, facts: PlanFacts): ReleasePlan {
   }));
   uploadFiles.push({ path: path.join(outputDir, inputs.checksumsFile) });
 
+  const imageInputs = mode === 'shard' ? shardImageInputs(inputs) : inputs;
+  const image =
+    imageInputs.image.length > 0
+      ? {
+          ...planImageStage(imageInputs, inputs.targets, release, smokeOptions),
+          distribute: imageDistribution(mode, inputs.imageDistribute),
+        }
+      : null;
+  const matrix: MatrixContext = {
+    inputs,
+    build: buildOptions,
+    builds,
+    modulePath: facts.modulePath,
+    binaryName,
+    outputDir,
+    workingDirectory,
+    release,
+    goVersion: go?.version ?? '',
+    host: facts.runner.host,
+    env: facts.env,
+    imagePlatforms: image?.platforms.map((p) => p.platform) ?? [],
+  };
+
   return {
+    mode,
     workingDirectory,
     outputDir,
     binaryName,
     release,
-    cache: inputs.cache
-      ? {
-          goBinary: facts.go.goBinary,
-          workingDirectory,
-          dependencyPatterns: inputs.cacheDependencyPath,
-          goVersion: facts.go.version,
-          targets: inputs.targets,
-        }
-      : null,
+    cache:
+      inputs.cache && go
+        ? {
+            goBinary: go.goBinary,
+            workingDirectory,
+            dependencyPatterns: inputs.cacheDependencyPath,
+            goVersion: go.version,
+            targets: inputs.targets,
+          }
+        : null,
     build: {
       builds,
       parallelism: inputs.parallelism,
-      goBinary: facts.go.goBinary,
+      goBinary: go?.goBinary ?? '',
       workingDirectory,
       workspace: inputs.workspace,
       cgo: inputs.cgo,
       stamps: stampsToCheck({ ...inputs, release }),
     },
     smoke:
-      inputs.smokeTest && inputs.smokeTargets.mode !== 'none'
+      mode !== 'merge' && inputs.smokeTest && inputs.smokeTargets.mode !== 'none'
         ? planSmokeStage(inputs, inputs.targets, facts.runner)
         : null,
     package: {
@@ -148,19 +194,22 @@ export function planRelease(inputs: Inputs, facts: PlanFacts): ReleasePlan {
       epoch: release.epoch,
       parallelism: inputs.parallelism,
     },
-    image: inputs.image.length > 0 ? planImageStage(inputs, inputs.targets, release, smokeOptions) : null,
-    upload: inputs.upload
-      ? planUploadStage(
-          {
-            files: uploadFiles,
-            rootDirectory: outputDir,
-            mode: inputs.uploadMode,
-            name: inputs.artifactName,
-            ...(inputs.retentionDays !== undefined ? { retentionDays: inputs.retentionDays } : {}),
-          },
-          facts.env,
-        )
-      : null,
+    image,
+    upload:
+      inputs.upload && mode !== 'shard'
+        ? planUploadStage(
+            {
+              files: uploadFiles,
+              rootDirectory: outputDir,
+              mode: inputs.uploadMode,
+              name: inputs.artifactName,
+              ...(inputs.retentionDays !== undefined ? { retentionDays: inputs.retentionDays } : {}),
+            },
+            facts.env,
+          )
+        : null,
+    shard: mode === 'shard' ? planShardStage(matrix) : null,
+    merge: mode === 'merge' ? planMergeStage(matrix) : null,
   };
 }
 

@@ -23,6 +23,18 @@ export async function gatherFacts(inputs: Inputs, state: RunState): Promise<Plan
   // Globbed now (the package stage globs again) so that a clash of names inside the archives fails before the build.
   const archiveFiles =
     inputs.archiveFormat === 'none' ? [] : await resolveExtraFiles(cwd, inputs.archiveFiles);
+  // A merge builds nothing, so it must work on a runner without Go: no toolchain, no `go tool dist list`.
+  if (inputs.mode === 'merge') {
+    state.release = await resolveReleaseInfo(cwd, inputs.version);
+    return {
+      go: null,
+      release: state.release,
+      modulePath: await readModulePath(cwd),
+      archiveFiles,
+      runner: { host: await detectHost(), emulators: new Map() },
+      env: process.env,
+    };
+  }
   // setupGo opens its own log groups.
   const go = await timed(
     state,

@@ -26,7 +26,7 @@ function isConnectionError(error: unknown): boolean {
 }
 
 /** One artifact; a lost connection is tried again (HTTP errors were already retried inside the client). */
-async function uploadWithReconnect(
+export async function uploadWithReconnect(
   client: DefaultArtifactClient,
   plan: PlannedUpload,
   root: string,

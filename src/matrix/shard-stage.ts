@@ -1,0 +1,122 @@
+// The shard stage: after the build, inspection and smoke test of this job's targets, the binaries and a manifest
+// go up as one workflow artifact for the merge job. Nothing is archived or released here.
+import * as fs from 'node:fs/promises';
+import * as core from '@actions/core';
+import { DefaultArtifactClient } from '@actions/artifact';
+import { inspectBinary } from '../build/inspect.js';
+import type { BuiltArtifact, SmokeResult } from '../types.js';
+import { uploadAvailability } from '../upload/artifacts.js';
+import { uploadWithReconnect } from '../upload/stage.js';
+import { conversionWarning, findConvertedFiles } from './checkout.js';
+import {
+  buildInfoSettings,
+  differingKeys,
+  fingerprintOf,
+  MANIFEST_SCHEMA,
+  shardRecord,
+  type ShardImage,
+  type ShardManifest,
+  type ShardRecord,
+} from './manifest.js';
+import type { ShardStagePlan } from './plan.js';
+
+export interface ShardStageInput {
+  artifacts: readonly BuiltArtifact[];
+  smoke?: ReadonlyMap<string, SmokeResult>;
+  /** With image-distribute: what this shard pushed by digest. */
+  image?: ShardImage;
+}
+
+export interface ShardStageResult {
+  manifest: ShardManifest;
+  record: ShardRecord;
+}
+
+/** zlib's default: Go binaries shrink to about half, which is most of the upload time saved. */
+const COMPRESSION_LEVEL = 6;
+
+/** The build info every binary of the shard agrees on; throws when they do not (they were built by one go command). */
+async function commonBuildInfo(artifacts: readonly BuiltArtifact[]): Promise<Record<string, string>> {
+  let common: Record<string, string> | undefined;
+  let from = '';
+  for (const artifact of artifacts) {
+    const info = (await inspectBinary(artifact.path)).buildInfo;
+    if (!info) throw new Error(`${artifact.target.id}: no Go build info in ${artifact.path}`);
+    const settings = buildInfoSettings(info);
+    if (!common) {
+      common = settings;
+      from = artifact.target.id;
+    } else if (differingKeys(common, settings).length > 0) {
+      throw new Error(
+        `${artifact.target.id} and ${from} disagree on ${differingKeys(common, settings).join(', ')} in their build info, though one job built them.`,
+      );
+    }
+  }
+  return common ?? {};
+}
+
+export async function runShardStage(plan: ShardStagePlan, input: ShardStageInput): Promise<ShardStageResult> {
+  const availability = uploadAvailability(process.env);
+  if (!availability.available) {
+    throw new Error(
+      `mode: shard hands its binaries to the merge job as a workflow artifact, which cannot be uploaded here: ${availability.reason}.`,
+    );
+  }
+  const converted = await findConvertedFiles(plan.workingDirectory);
+  const warning = conversionWarning(converted);
+  if (warning) core.warning(warning, { title: 'gin-release: checkout differs from the commit' });
+
+  const byTarget = new Map(input.artifacts.map((a) => [a.target.id, a]));
+  const manifest: ShardManifest = {
+    schema: MANIFEST_SCHEMA,
+    name: plan.artifactName,
+    service: plan.service,
+    shard: { key: plan.key, attempt: plan.attempt, targets: plan.binaries.map((b) => b.target.id) },
+    runner: plan.runner,
+    release: plan.release,
+    go: { version: plan.goVersion },
+    fingerprint: fingerprintOf({ ...plan.settings, ...(await commonBuildInfo(input.artifacts)) }),
+    binaries: plan.binaries.map((planned) => {
+      const artifact = byTarget.get(planned.target.id);
+      if (!artifact) throw new Error(`${planned.target.id} was not built, so there is no shard to upload`);
+      const smoke = input.smoke?.get(planned.target.id);
+      return {
+        target: planned.target.id,
+        path: planned.path,
+        size: artifact.size,
+        sha256: artifact.sha256,
+        static: artifact.static,
+        ...(smoke ? { smoke } : {}),
+      };
+    }),
+    image: input.image ?? null,
+    checkout: { converted },
+  };
+  await fs.writeFile(plan.manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+
+  const files = [...plan.binaries.map((b) => b.output), plan.manifestPath];
+  core.info(`Uploading shard ${plan.artifactName}: ${manifest.shard.targets.join(', ')}`);
+  const client = new DefaultArtifactClient();
+  let response;
+  try {
+    response = await uploadWithReconnect(
+      client,
+      { name: plan.artifactName, files, compressionLevel: COMPRESSION_LEVEL },
+      plan.rootDirectory,
+      plan.retentionDays,
+    );
+  } catch (error) {
+    throw new Error(`Uploading shard ${plan.artifactName} failed: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  core.info(`Uploaded shard ${plan.artifactName} (id ${response.id}, ${response.size ?? 0} bytes)`);
+  return {
+    manifest,
+    record: shardRecord(manifest, {
+      ...(response.id !== undefined ? { id: response.id } : {}),
+      ...(response.digest !== undefined ? { digest: `sha256:${response.digest}` } : {}),
+      ...(response.size !== undefined ? { size: response.size } : {}),
+    }),
+  };
+}
