@@ -126,7 +126,17 @@ function expectation(plan: MergeStagePlan): MergeExpectation {
   };
 }
 
+/** Each refusal as its own error annotation, then the result. */
+function refused(result: MergeStageResult): MergeStageResult {
+  for (const problem of result.problems) core.error(problem, { title: 'gin-release: merge refused' });
+  return result;
+}
+
 export async function runMergeStage(plan: MergeStagePlan): Promise<MergeStageResult> {
+  return refused(await mergeShards(plan));
+}
+
+async function mergeShards(plan: MergeStagePlan): Promise<MergeStageResult> {
   const availability = uploadAvailability(process.env);
   if (!availability.available) {
     throw new Error(
