@@ -83,20 +83,15 @@ async function release(state: RunState): Promise<void> {
         release: plan.release,
         binaryName: plan.binaryName,
         workingDirectory: plan.workingDirectory,
-        ...(state.merge ? { distributed: state.merge.images } : {}),
+        distributed: state.merge?.images ?? [],
       }),
     );
   }
 
   if (plan.shard) {
     const shardPlan = plan.shard;
-    state.shard = await timed(state, 'Upload shard', () =>
-      runShardStage(shardPlan, {
-        artifacts,
-        ...(state.smoke ? { smoke: state.smoke.results } : {}),
-        ...(state.image?.byDigest ? { image: state.image.byDigest } : {}),
-      }),
-    );
+    const { smoke, image } = state;
+    state.shard = await timed(state, 'Upload shard', () => runShardStage(shardPlan, artifacts, smoke, image));
   }
 
   if (plan.upload) {

@@ -4,7 +4,9 @@ import * as fs from 'node:fs/promises';
 import * as core from '@actions/core';
 import { DefaultArtifactClient } from '@actions/artifact';
 import { inspectBinary } from '../build/inspect.js';
-import type { BuiltArtifact, SmokeResult } from '../types.js';
+import type { ImageStageResult } from '../image/plan.js';
+import type { SmokeStageResult } from '../smoke/stage.js';
+import type { BuiltArtifact } from '../types.js';
 import { uploadAvailability } from '../upload/artifacts.js';
 import { uploadWithReconnect } from '../upload/stage.js';
 import { conversionWarning, findConvertedFiles } from './checkout.js';
@@ -14,18 +16,10 @@ import {
   fingerprintOf,
   MANIFEST_SCHEMA,
   shardRecord,
-  type ShardImage,
   type ShardManifest,
   type ShardRecord,
 } from './manifest.js';
 import type { ShardStagePlan } from './plan.js';
-
-export interface ShardStageInput {
-  artifacts: readonly BuiltArtifact[];
-  smoke?: ReadonlyMap<string, SmokeResult>;
-  /** With image-distribute: what this shard pushed by digest. */
-  image?: ShardImage;
-}
 
 export interface ShardStageResult {
   manifest: ShardManifest;
@@ -55,7 +49,13 @@ async function commonBuildInfo(artifacts: readonly BuiltArtifact[]): Promise<Rec
   return common ?? {};
 }
 
-export async function runShardStage(plan: ShardStagePlan, input: ShardStageInput): Promise<ShardStageResult> {
+/** `smoke` and `image` are those stages' results, when they ran; the image one holds the push by digest. */
+export async function runShardStage(
+  plan: ShardStagePlan,
+  artifacts: readonly BuiltArtifact[],
+  smoke: SmokeStageResult | undefined,
+  image: ImageStageResult | undefined,
+): Promise<ShardStageResult> {
   const availability = uploadAvailability(process.env);
   if (!availability.available) {
     throw new Error(
@@ -66,7 +66,7 @@ export async function runShardStage(plan: ShardStagePlan, input: ShardStageInput
   const warning = conversionWarning(converted);
   if (warning) core.warning(warning, { title: 'gin-release: checkout differs from the commit' });
 
-  const byTarget = new Map(input.artifacts.map((a) => [a.target.id, a]));
+  const byTarget = new Map(artifacts.map((a) => [a.target.id, a]));
   const manifest: ShardManifest = {
     schema: MANIFEST_SCHEMA,
     name: plan.artifactName,
@@ -75,21 +75,21 @@ export async function runShardStage(plan: ShardStagePlan, input: ShardStageInput
     runner: plan.runner,
     release: plan.release,
     go: { version: plan.goVersion },
-    fingerprint: fingerprintOf({ ...plan.settings, ...(await commonBuildInfo(input.artifacts)) }),
+    fingerprint: fingerprintOf({ ...plan.settings, ...(await commonBuildInfo(artifacts)) }),
     binaries: plan.binaries.map((planned) => {
       const artifact = byTarget.get(planned.target.id);
       if (!artifact) throw new Error(`${planned.target.id} was not built, so there is no shard to upload`);
-      const smoke = input.smoke?.get(planned.target.id);
+      const result = smoke?.results.get(planned.target.id);
       return {
         target: planned.target.id,
         path: planned.path,
         size: artifact.size,
         sha256: artifact.sha256,
         static: artifact.static,
-        ...(smoke ? { smoke } : {}),
+        ...(result ? { smoke: result } : {}),
       };
     }),
-    image: input.image ?? null,
+    image: image?.byDigest ?? null,
     checkout: { converted },
   };
   await fs.writeFile(plan.manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
