@@ -2,6 +2,7 @@
 // upload), verify them as a set, put every binary where a one-job build would, and read each one back. Hands on
 // the same BuiltArtifact[] the build stage does, plus who built and smoke-tested each target.
 import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,8 +10,18 @@ import * as core from '@actions/core';
 import { DefaultArtifactClient, type Artifact } from '@actions/artifact';
 import { inspectBinary, InspectError } from '../build/inspect.js';
 import { errorMessage } from '../errors.js';
+import {
+  openZipFile,
+  readZipDirectory,
+  zipEntryChunks,
+  ZipFormatError,
+  type ZipEntry,
+  type ZipSource,
+} from '../go/zip-reader.js';
 import type { BuiltArtifact, SmokeResult } from '../types.js';
 import { uploadAvailability } from '../upload/artifacts.js';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { inPool } from '../util/pool.js';
 import {
   MANIFEST_FILE,
@@ -63,12 +74,30 @@ function emptyResult(problems: string[]): MergeStageResult {
   };
 }
 
-/** Downloads one shard with its digest checked and reads its manifest; a string is the reason it cannot be used. */
+/** A downloaded shard: its manifest and its zip, opened, with the entries by name. */
+interface Download {
+  shard: ReceivedShard;
+  zip: ZipSource;
+  entries: Map<string, ZipEntry>;
+}
+
+async function readEntry(zip: ZipSource, entry: ZipEntry): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of zipEntryChunks(zip, entry)) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Downloads one shard as the blob it was uploaded as (the digest covers exactly those bytes) and reads its manifest
+ * out of it. The zip is read here rather than extracted by the client: only the manifest and the files it names are
+ * taken, each checked against its CRC-32, and nothing is ever written where an entry's name says. A string is the
+ * reason the shard cannot be used.
+ */
 async function receive(
   client: DefaultArtifactClient,
   artifact: Chosen,
   into: string,
-): Promise<{ shard: ReceivedShard; dir: string } | string> {
+): Promise<Download | string> {
   if (!artifact.digest) {
     return `${artifact.name}: the artifact service has no digest for it, so its download cannot be verified. Was it uploaded by @actions/artifact 2 or newer?`;
   }
@@ -78,6 +107,7 @@ async function receive(
     ({ digestMismatch: mismatch } = await client.downloadArtifact(artifact.id, {
       path: dir,
       expectedHash: artifact.digest,
+      skipDecompress: true,
     }));
   } catch (error) {
     return `${artifact.name}: the download failed: ${errorMessage(error)}`;
@@ -85,35 +115,41 @@ async function receive(
   if (mismatch) {
     return `${artifact.name}: the downloaded bytes do not match the digest recorded at upload (${artifact.digest}); the artifact was changed or damaged after the shard job uploaded it.`;
   }
-  let text: string;
+  const files = await fs.readdir(dir);
+  if (files.length !== 1)
+    return `${artifact.name}: the download gave ${files.length} files, not the one zip it was uploaded as.`;
+  let zip: ZipSource | undefined;
   try {
-    text = await fs.readFile(path.join(dir, MANIFEST_FILE), 'utf8');
-  } catch {
-    return `${artifact.name}: it holds no ${MANIFEST_FILE}; it was not uploaded by gin-release in mode shard.`;
-  }
-  try {
+    zip = await openZipFile(path.join(dir, files[0]!));
+    // Names as archivers write them on any OS: '/'-separated.
+    const entries = new Map(
+      (await readZipDirectory(zip)).map((e) => [e.name.toString('utf8').replace(/\\/g, '/'), e]),
+    );
+    const manifestEntry = entries.get(MANIFEST_FILE);
+    if (!manifestEntry) {
+      await zip.close();
+      return `${artifact.name}: it holds no ${MANIFEST_FILE}; it was not uploaded by gin-release in mode shard.`;
+    }
+    const text = (await readEntry(zip, manifestEntry)).toString('utf8');
     const manifest = parseShardManifest(JSON.parse(text) as unknown, `${artifact.name}/${MANIFEST_FILE}`);
-    return { shard: { name: artifact.name, id: artifact.id, manifest }, dir };
+    return { shard: { name: artifact.name, id: artifact.id, manifest }, zip, entries };
   } catch (error) {
+    await zip?.close();
     if (error instanceof ManifestError || error instanceof SyntaxError)
       return `${artifact.name}: ${error.message}`;
+    if (error instanceof ZipFormatError)
+      return `${artifact.name}: it is not a readable zip: ${error.message}`;
     throw error;
   }
 }
 
-/** What is at `relative` inside `dir`, without following a link out of it. */
-async function findFile(dir: string, relative: string): Promise<{ found: FoundFile; file: string }> {
-  const file = path.join(dir, ...relative.split('/'));
-  try {
-    const stat = await fs.lstat(file);
-    const real = await fs.realpath(file);
-    const realDir = await fs.realpath(dir);
-    if (!stat.isFile() || !real.startsWith(realDir + path.sep))
-      return { found: { kind: 'not-a-file' }, file };
-    return { found: { kind: 'file', size: stat.size }, file };
-  } catch {
-    return { found: { kind: 'missing' }, file };
-  }
+/** What the zip holds under `relative` (a path pathProblem accepted, so never a folder's). */
+function findEntry(
+  entries: ReadonlyMap<string, ZipEntry>,
+  relative: string,
+): { found: FoundFile; entry?: ZipEntry } {
+  const entry = entries.get(relative);
+  return entry ? { found: { kind: 'file', size: entry.size }, entry } : { found: { kind: 'missing' } };
 }
 
 function expectation(plan: MergeStagePlan): MergeExpectation {
@@ -161,12 +197,13 @@ async function mergeShards(plan: MergeStagePlan): Promise<MergeStageResult> {
     `gin-release-merge-${randomBytes(6).toString('hex')}`,
   );
   await fs.mkdir(workDir, { recursive: true });
+  let shards: Download[] = [];
   try {
     const received = await inPool(selection.chosen, DOWNLOADS_AT_ONCE, (artifact) =>
       receive(client, artifact, workDir),
     );
     const problems = received.filter((r): r is string => typeof r === 'string');
-    const shards = received.filter((r): r is { shard: ReceivedShard; dir: string } => typeof r !== 'string');
+    shards = received.filter((r): r is Download => typeof r !== 'string');
     if (problems.length > 0) return emptyResult(problems);
 
     const set = checkShardSet(
@@ -188,18 +225,30 @@ async function mergeShards(plan: MergeStagePlan): Promise<MergeStageResult> {
         ];
       }),
     );
-    const dirs = new Map(shards.map((s) => [s.shard.name, s.dir]));
+    const downloads = new Map(shards.map((d) => [d.shard.name, d]));
     const result = emptyResult([]);
     for (const planned of plan.binaries) {
       const { shard, binary } = set.byTarget.get(planned.target.id)!;
-      const { found, file } = await findFile(dirs.get(shard.name)!, binary.path);
+      const download = downloads.get(shard.name)!;
+      const { found, entry } = findEntry(download.entries, binary.path);
       const fileProblems = checkDownloadedFile(shard.name, binary, found);
-      if (fileProblems.length > 0) {
+      if (fileProblems.length > 0 || !entry) {
         result.problems.push(...fileProblems);
         continue;
       }
       await fs.mkdir(path.dirname(planned.output), { recursive: true });
-      await fs.copyFile(file, planned.output);
+      try {
+        await pipeline(
+          Readable.from(zipEntryChunks(download.zip, entry)),
+          createWriteStream(planned.output, { mode: 0o755 }),
+        );
+      } catch (error) {
+        if (!(error instanceof ZipFormatError)) throw error;
+        result.problems.push(
+          `${shard.name}: ${planned.target.id} cannot be read from the shard: ${error.message}`,
+        );
+        continue;
+      }
       await fs.chmod(planned.output, 0o755);
       let inspection;
       try {
@@ -235,6 +284,7 @@ async function mergeShards(plan: MergeStagePlan): Promise<MergeStageResult> {
     if (result.problems.length > 0) result.artifacts = [];
     return result;
   } finally {
+    for (const download of shards) await download.zip.close();
     await fs.rm(workDir, { recursive: true, force: true });
   }
 }

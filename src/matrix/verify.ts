@@ -253,14 +253,12 @@ function imageProblems(
   return problems;
 }
 
-/** What was found on disk for one binary of a shard after the download. */
-export type FoundFile = { kind: 'file'; size: number } | { kind: 'missing' } | { kind: 'not-a-file' };
+/** What the shard's zip holds for one binary. */
+export type FoundFile = { kind: 'file'; size: number } | { kind: 'missing' };
 
 export function checkDownloadedFile(shardName: string, binary: ShardBinary, found: FoundFile): string[] {
   if (found.kind === 'missing')
     return [`${shardName}: ${binary.path} (${binary.target}) is not in the artifact.`];
-  if (found.kind === 'not-a-file')
-    return [`${shardName}: ${binary.path} (${binary.target}) is not a regular file.`];
   if (found.size !== binary.size) {
     return [`${shardName}: ${binary.target} is ${found.size} bytes, its manifest says ${binary.size}.`];
   }

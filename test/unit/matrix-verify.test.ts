@@ -366,7 +366,6 @@ describe('checkDownloadedFile', () => {
   test.each<[string, FoundFile, RegExp | null]>([
     ['the file as described', { kind: 'file', size: binary.size }, null],
     ['no file', { kind: 'missing' }, /api_linux_amd64\/api \(linux\/amd64\) is not in the artifact\./],
-    ['a folder or link', { kind: 'not-a-file' }, /is not a regular file\./],
     ['another size', { kind: 'file', size: 7 }, /linux\/amd64 is 7 bytes, its manifest says 1011\./],
   ])('%s', (_what, found, message) => {
     const problems = checkDownloadedFile(s.name, binary, found);
