@@ -6,7 +6,7 @@ import { parseTarget, TargetError } from '../build/targets.js';
 import type { GoBuildInfo } from '../build/buildinfo.js';
 import type { ReleaseInfo, SmokeResult } from '../types.js';
 
-export const MANIFEST_FILE = 'gin-release-shard.json';
+export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_SCHEMA = 'gin-release.shard.v1';
 
 /** The job and machine a shard ran on, as the runner names them. */

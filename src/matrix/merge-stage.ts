@@ -22,6 +22,7 @@ import type { BuiltArtifact, SmokeResult } from '../types.js';
 import { uploadAvailability } from '../upload/artifacts.js';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { sha256File } from '../util/hash.js';
 import { inPool } from '../util/pool.js';
 import {
   MANIFEST_FILE,
@@ -35,6 +36,7 @@ import { selectShards, type ShardName } from './naming.js';
 import type { MergeStagePlan } from './plan.js';
 import {
   checkDownloadedFile,
+  checkPlacedBytes,
   checkReinspection,
   checkShardSet,
   type FoundFile,
@@ -211,6 +213,13 @@ async function mergeShards(plan: MergeStagePlan): Promise<MergeStageResult> {
       expectation(plan),
     );
     if (set.problems.length > 0) return emptyResult(set.problems);
+    for (const { shard } of shards) {
+      const converted = shard.manifest.checkout.converted;
+      if (converted.length === 0) continue;
+      core.warning(
+        `${shard.name} was built from a checkout with ${converted.length} file(s) converted to CRLF (${converted.slice(0, 3).join(', ')}${converted.length > 3 ? ', ...' : ''}); binaries embedding them differ from a build on Linux or macOS.`,
+      );
+    }
 
     const records = new Map(
       shards.map(({ shard }) => {
@@ -250,6 +259,13 @@ async function mergeShards(plan: MergeStagePlan): Promise<MergeStageResult> {
         continue;
       }
       await fs.chmod(planned.output, 0o755);
+      // The bytes first: a changed binary is named as such, whatever else it fails.
+      const placed = { size: (await fs.stat(planned.output)).size, sha256: await sha256File(planned.output) };
+      const byteProblems = checkPlacedBytes(shard.name, binary, placed);
+      if (byteProblems.length > 0) {
+        result.problems.push(...byteProblems);
+        continue;
+      }
       let inspection;
       try {
         inspection = await inspectBinary(planned.output);

@@ -265,6 +265,26 @@ export function checkDownloadedFile(shardName: string, binary: ShardBinary, foun
   return [];
 }
 
+/** The binary as written to output-dir: the manifest's SHA-256 and size, or the shard was changed. */
+export function checkPlacedBytes(
+  shardName: string,
+  binary: ShardBinary,
+  placed: { size: number; sha256: string },
+): string[] {
+  const problems: string[] = [];
+  if (placed.sha256 !== binary.sha256) {
+    problems.push(
+      `${shardName}: ${binary.target} has SHA-256 ${placed.sha256}, its manifest says ${binary.sha256}.`,
+    );
+  }
+  if (placed.size !== binary.size) {
+    problems.push(
+      `${shardName}: ${binary.target} is ${placed.size} bytes, its manifest says ${binary.size}.`,
+    );
+  }
+  return problems;
+}
+
 /**
  * The binary as placed in output-dir, read again: its SHA-256 and size must be the manifest's, it must be what its
  * target promises (checkInspection), and its build info must say what the shard's fingerprint claims.

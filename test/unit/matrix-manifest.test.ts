@@ -138,14 +138,14 @@ describe('parseShardManifest', () => {
   ])('refuses %s', (_what, value, message) => {
     const error = (() => {
       try {
-        parseShardManifest(value, 'shard-x/gin-release-shard.json');
+        parseShardManifest(value, 'shard-x/manifest.json');
       } catch (e) {
         return e;
       }
       throw new Error('accepted');
     })();
     expect(error).toBeInstanceOf(ManifestError);
-    expect((error as Error).message).toMatch(/^shard-x\/gin-release-shard\.json: /);
+    expect((error as Error).message).toMatch(/^shard-x\/manifest\.json: /);
     expect((error as Error).message).toMatch(message);
   });
 

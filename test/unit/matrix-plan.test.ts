@@ -94,7 +94,7 @@ describe('mode shard', () => {
       ['linux/arm64', 'api_linux_arm64/api'],
       ['linux/amd64', 'api_linux_amd64/api'],
     ]);
-    expect(shard.manifestPath).toBe(path.join(WORKSPACE, 'dist', 'gin-release-shard.json'));
+    expect(shard.manifestPath).toBe(path.join(WORKSPACE, 'dist', 'manifest.json'));
     expect(shard.runner).toEqual({
       os: 'Linux',
       arch: 'ARM64',
@@ -299,7 +299,7 @@ describe('refused before anything runs', () => {
     ],
     [
       'a binary-template named like the manifest',
-      { ...SHARD, targets: 'linux/amd64', 'binary-template': 'gin-release-shard.json' },
+      { ...SHARD, targets: 'linux/amd64', 'binary-template': 'manifest.json' },
       'binary-template',
       /the name of the shard manifest/,
     ],

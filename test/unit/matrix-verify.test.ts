@@ -6,6 +6,7 @@ import { parseTarget, parseTargets } from '../../src/build/targets.js';
 import { serviceId } from '../../src/matrix/naming.js';
 import {
   checkDownloadedFile,
+  checkPlacedBytes,
   checkReinspection,
   checkShardSet,
   pathProblem,
@@ -371,6 +372,29 @@ describe('checkDownloadedFile', () => {
     const problems = checkDownloadedFile(s.name, binary, found);
     if (message === null) expect(problems).toEqual([]);
     else expect(problems).toEqual([expect.stringMatching(message)]);
+  });
+});
+
+describe('checkPlacedBytes', () => {
+  const s = received(manifestFor('linux/amd64'));
+  const binary = s.manifest.binaries[0]!;
+  test.each<[string, { size: number; sha256: string }, string[]]>([
+    ['the bytes the manifest describes', { size: binary.size, sha256: binary.sha256 }, []],
+    [
+      'a changed byte',
+      { size: binary.size, sha256: 'e'.repeat(64) },
+      [`${s.name}: linux/amd64 has SHA-256 ${'e'.repeat(64)}, its manifest says ${binary.sha256}.`],
+    ],
+    [
+      'a cut file',
+      { size: 10, sha256: 'e'.repeat(64) },
+      [
+        `${s.name}: linux/amd64 has SHA-256 ${'e'.repeat(64)}, its manifest says ${binary.sha256}.`,
+        `${s.name}: linux/amd64 is 10 bytes, its manifest says ${binary.size}.`,
+      ],
+    ],
+  ])('%s', (_what, placed, problems) => {
+    expect(checkPlacedBytes(s.name, binary, placed)).toEqual(problems);
   });
 });
 
