@@ -3,11 +3,19 @@
 // a merge job with no Go on PATH. Its checksums.txt must be byte-identical to a one-job build of the same commit and
 // its artifacts output the same per target; a re-run's shard supersedes the earlier attempt's; a changed blob and
 // a missing shard are refused, naming what is wrong.
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DefaultArtifactClient } from '@actions/artifact';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { fingerprintOf, type ShardManifest } from '../../src/matrix/manifest.js';
 import { cleanup, workspaceFrom, type ActionRun } from '../support/action-run.js';
-import { newBackendIds, startGithubServices, type GithubServices } from '../support/github-services.js';
+import {
+  applyRunnerEnv,
+  newBackendIds,
+  startGithubServices,
+  type GithubServices,
+} from '../support/github-services.js';
 import {
   checkout,
   copyGoroot,
@@ -73,6 +81,49 @@ async function merge(attempt = 1): Promise<ActionRun> {
       attempt,
     }),
   );
+}
+
+/** The newest finalized shard artifact whose name holds `label` (e.g. windows-amd64). */
+function newestShard(label: string): string {
+  const found = services.artifacts.artifacts
+    .filter(
+      (a) => a.finalized && a.name.startsWith('gin-release-shard_') && a.name.includes(`_app-${label}_`),
+    )
+    .sort((a, b) => b.id - a.id)[0];
+  if (!found) throw new Error(`no shard artifact for ${label}`);
+  return found.name;
+}
+
+/**
+ * Uploads the shard `zip` again under its name, changed by `change`, as a job of a re-run would: a well-formed
+ * artifact with a valid digest, so only the merge's own checks can catch what changed.
+ */
+async function reupload(
+  name: string,
+  zip: Buffer,
+  change: (dir: string, manifest: ShardManifest) => void,
+): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(root, 'reupload-'));
+  fs.writeFileSync(path.join(dir, 'shard.zip'), zip);
+  const files = path.join(dir, 'files');
+  const unzip = spawnSync('unzip', ['-q', path.join(dir, 'shard.zip'), '-d', files], { encoding: 'utf8' });
+  if (unzip.status !== 0) throw new Error(`unzip failed: ${unzip.stderr}`);
+  const manifestPath = path.join(files, 'manifest.json');
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as ShardManifest;
+  change(files, manifest);
+  fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+  services.artifacts.newAttempt(run.workflowRunBackendId);
+  const restore = applyRunnerEnv(newJob(services.url, run, root, 'reupload').env);
+  try {
+    const listed = fs.readdirSync(files, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    await new DefaultArtifactClient().uploadArtifact(
+      name,
+      listed.map((e) => path.join(e.parentPath, e.name)),
+      files,
+    );
+  } finally {
+    restore();
+  }
 }
 
 beforeAll(
@@ -238,6 +289,63 @@ describe('a release split over three shard jobs and a merge job', () => {
       expect(merged.outputs.has('checksums-file')).toBe(false);
     } finally {
       await services.artifacts.tamper(windows, original);
+    }
+  });
+
+  test.each<[string, string, (dir: string, manifest: ShardManifest) => void, RegExp]>([
+    [
+      'a binary changed in a re-uploaded shard: named by its SHA-256',
+      'windows-amd64',
+      (dir, manifest) => {
+        const file = path.join(dir, manifest.binaries[0]!.path);
+        const bytes = fs.readFileSync(file);
+        bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
+        fs.writeFileSync(file, bytes);
+      },
+      /_app-windows-amd64_\w+_a2: windows\/amd64 has SHA-256 [0-9a-f]{64}, its manifest says [0-9a-f]{64}\./,
+    ],
+    [
+      'a manifest whose path leaves the folder',
+      'darwin-arm64',
+      (_dir, manifest) => {
+        manifest.binaries[0]!.path = '../../../outside/app';
+      },
+      /_app-darwin-arm64_\w+_a1: the path of darwin\/arm64, "\.\.\/\.\.\/\.\.\/outside\/app", leaves the shard folder\./,
+    ],
+    [
+      'a binary for another architecture, its manifest updated to match: refused by re-inspection',
+      'linux-amd64.linux-arm64',
+      (dir, manifest) => {
+        const [amd64, arm64] = manifest.binaries;
+        fs.copyFileSync(path.join(dir, arm64!.path), path.join(dir, amd64!.path));
+        amd64!.sha256 = arm64!.sha256;
+        amd64!.size = arm64!.size;
+      },
+      /: linux\/amd64: expected an ELF binary for amd64, found ELF for arm64/,
+    ],
+    [
+      'a shard built with other ldflags (a valid manifest): the differing keys named',
+      'darwin-arm64',
+      (_dir, manifest) => {
+        manifest.fingerprint = fingerprintOf({
+          ...manifest.fingerprint.settings,
+          ldflags: '["-X","main.edition=pro"]',
+        });
+      },
+      /Shards disagree on their build fingerprint; these settings differ: ldflags \(.*main\.edition=pro/,
+    ],
+  ])('%s', async (_what, label, change, message) => {
+    const name = newestShard(label);
+    const original = await services.artifacts.content(name);
+    await reupload(name, original, change);
+    try {
+      const merged = await merge(2);
+      expect(merged.exitCode, merged.log.slice(-3000)).toBe(1);
+      expect(merged.errors().join('\n')).toMatch(message);
+      expect(merged.outputs.has('checksums-file')).toBe(false);
+      expect(fs.existsSync(path.join(mergeCheckout, '..', '..', 'outside'))).toBe(false);
+    } finally {
+      await reupload(name, original, () => undefined);
     }
   });
 
