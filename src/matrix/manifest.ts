@@ -180,11 +180,15 @@ function readSmoke(r: Reader, value: unknown, where: string): SmokeResult | unde
     status: status as SmokeResult['status'],
     reason: r.string(smoke['reason'] ?? '', `${where}.reason`),
   };
-  for (const key of ['readyMs', 'shutdownMs', 'attempts'] as const) {
+  for (const key of ['readyMs', 'shutdownMs', 'attempts', 'answeredPort'] as const) {
     if (smoke[key] !== undefined) result[key] = r.count(smoke[key], `${where}.${key}`);
   }
-  if (smoke['runner'] !== undefined) result.runner = r.string(smoke['runner'], `${where}.runner`);
-  if (smoke['logTail'] !== undefined) result.logTail = r.strings(smoke['logTail'], `${where}.logTail`);
+  for (const key of ['runner', 'healthPath'] as const) {
+    if (smoke[key] !== undefined) result[key] = r.string(smoke[key], `${where}.${key}`);
+  }
+  for (const key of ['logTail', 'warnings', 'notices'] as const) {
+    if (smoke[key] !== undefined) result[key] = r.strings(smoke[key], `${where}.${key}`);
+  }
   return result;
 }
 

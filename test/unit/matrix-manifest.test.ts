@@ -159,6 +159,26 @@ describe('parseShardManifest', () => {
     );
   });
 
+  test('a smoke result with everything the smoke test found reads back whole', () => {
+    const smoke = {
+      status: 'passed' as const,
+      reason: '',
+      readyMs: 120,
+      shutdownMs: 8,
+      runner: 'qemu-aarch64-static',
+      logTail: ['listening'],
+      attempts: 2,
+      answeredPort: 8080,
+      healthPath: '/health',
+      warnings: ['It does not listen on the port it was given'],
+      notices: ['/health answered 200'],
+    };
+    const withSmoke: ShardManifest = { ...good, binaries: good.binaries.map((b) => ({ ...b, smoke })) };
+    expect(
+      parseShardManifest(JSON.parse(JSON.stringify(withSmoke)) as unknown, 'x').binaries[0]!.smoke,
+    ).toEqual(smoke);
+  });
+
   test('a manifest without smoke results or image is fine', () => {
     const plain: ShardManifest = {
       ...good,

@@ -83,9 +83,7 @@ describe('a merge job', () => {
     );
     expect(text).toMatch(/\| windows\/amd64 \|.*\| passed in 300 ms \|.*\| build on Windows X64 \|$/m);
     expect(text).toContain('### Shards');
-    expect(text).toContain(
-      `| ${WINDOWS_SHARD.name} | windows/amd64 | build | Windows X64 | 1.26.8 | 2 |`,
-    );
+    expect(text).toContain(`| ${WINDOWS_SHARD.name} | windows/amd64 | build | Windows X64 | 1.26.8 | 2 |`);
   });
 });
 

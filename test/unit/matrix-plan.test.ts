@@ -27,6 +27,7 @@ function facts(overrides: Partial<PlanFacts> = {}): PlanFacts {
       ref: 'refs/tags/v1.2.3',
     },
     modulePath: 'example.com/shop/api',
+    archiveFiles: [],
     runner: { host: { platform: 'linux', arch: 'arm64', cpuFlags: null }, emulators: new Map() },
     env: {
       GITHUB_JOB: 'build',
@@ -130,7 +131,7 @@ describe('mode shard', () => {
     ['version-variable', { 'version-variable': 'main.v' }, {}, ['-ldflags', 'version-variable']],
     ['build-tags', { 'build-tags': 'netgo' }, {}, ['build-tags']],
     ['build-flags', { 'build-flags': '-gcflags=all=-N' }, {}, ['build-flags']],
-    ['build-env', { 'build-env': 'GOAMD64=v3' }, {}, ['build-env']],
+    ['build-env', { 'build-env': 'APP_EDITION=pro' }, {}, ['build-env']],
     [
       'build-env GOFLAGS over the environment',
       { 'build-env': 'GOFLAGS=-mod=vendor' },
