@@ -6,6 +6,8 @@ import { createWriteStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import * as core from '@actions/core';
 import { DefaultArtifactClient, type Artifact } from '@actions/artifact';
 import { inspectBinary, InspectError } from '../build/inspect.js';
@@ -20,8 +22,6 @@ import {
 } from '../go/zip-reader.js';
 import type { BuiltArtifact, SmokeResult } from '../types.js';
 import { uploadAvailability } from '../upload/artifacts.js';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { sha256File } from '../util/hash.js';
 import { inPool } from '../util/pool.js';
 import {
@@ -61,6 +61,8 @@ export interface MergeStageResult {
 }
 
 const DOWNLOADS_AT_ONCE = 3;
+/** A manifest is a few KiB; a larger entry is not read into memory. */
+const MAX_MANIFEST_BYTES = 1024 * 1024;
 
 type Chosen = Artifact & { shard: ShardName };
 
@@ -128,9 +130,11 @@ async function receive(
       (await readZipDirectory(zip)).map((e) => [e.name.toString('utf8').replace(/\\/g, '/'), e]),
     );
     const manifestEntry = entries.get(MANIFEST_FILE);
-    if (!manifestEntry) {
+    if (!manifestEntry || manifestEntry.size > MAX_MANIFEST_BYTES) {
       await zip.close();
-      return `${artifact.name}: it holds no ${MANIFEST_FILE}; it was not uploaded by gin-release in mode shard.`;
+      return manifestEntry
+        ? `${artifact.name}: its ${MANIFEST_FILE} has ${manifestEntry.size} bytes, far more than a shard manifest.`
+        : `${artifact.name}: it holds no ${MANIFEST_FILE}; it was not uploaded by gin-release in mode shard.`;
     }
     const text = (await readEntry(zip, manifestEntry)).toString('utf8');
     const manifest = parseShardManifest(JSON.parse(text) as unknown, `${artifact.name}/${MANIFEST_FILE}`);

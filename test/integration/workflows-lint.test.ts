@@ -1,5 +1,7 @@
 // The example and e2e workflows through actionlint (scripts/actionlint/install.sh): syntax, expressions, job needs
 // and, with `uses: ./` and this action.yml, every `with:` input of this action against the inputs it declares.
+// shellcheck is left out (`-shellcheck=`) so that the result does not depend on whether a machine has it; the matrix
+// example is also checked with it where it is installed.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -23,7 +25,7 @@ const WORKFLOWS = fs
 let scratch: string;
 
 function actionlint(args: string[], cwd: string): { status: number | null; output: string } {
-  const result = spawnSync('actionlint', ['-no-color', ...args], { cwd, encoding: 'utf8' });
+  const result = spawnSync('actionlint', ['-no-color', '-shellcheck=', ...args], { cwd, encoding: 'utf8' });
   if (result.error)
     throw new Error(`actionlint could not run (${result.error.message}): run scripts/actionlint/install.sh`);
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
@@ -84,6 +86,18 @@ describe('actionlint', () => {
     expect(result.status).toBe(1);
     expect(result.output).toMatch(/input "modes" is not defined in action "gin-release"/);
   });
+
+  test.skipIf(spawnSync('shellcheck', ['--version']).status !== 0)(
+    'examples/matrix-release.yml passes shellcheck too',
+    () => {
+      const result = spawnSync('actionlint', ['-no-color', 'examples/matrix-release.yml'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      expect(`${result.stdout}${result.stderr}`).toBe('');
+      expect(result.status).toBe(0);
+    },
+  );
 
   test.each(WORKFLOWS)('%s passes', (file) => {
     const result = actionlint([file], ROOT);
