@@ -46,11 +46,19 @@ interface Round {
   identicalChecksums: boolean;
 }
 
+/** "412 ms", "3.2 s", "2 min 5 s" (the summary's spelling) in milliseconds. */
+function durationMs(text: string): number {
+  const match = /^(?:(\d+) min )?([\d.]+) (ms|s)$/.exec(text.trim());
+  if (!match) return Number.NaN;
+  return Number(match[1] ?? 0) * 60_000 + Number(match[2]) * (match[3] === 's' ? 1000 : 1);
+}
+
+/** Each stage's time from a run's job summary. */
 const stageTimes = (run: ActionRun): Record<string, number> =>
   Object.fromEntries(
-    [...run.summary.matchAll(/^\| ([^|]+) \| ([\d.]+) (ms|s) \|$/gm)].map((m) => [
+    [...run.summary.matchAll(/^\| ([^|]+) \| ((?:\d+ min )?[\d.]+ (?:ms|s)) \|$/gm)].map((m) => [
       m[1]!,
-      Number(m[2]) * (m[3] === 's' ? 1000 : 1),
+      durationMs(m[2]!),
     ]),
   );
 

@@ -33,7 +33,7 @@ import {
   type ShardRecord,
 } from './manifest.js';
 import { selectShards, type ShardName } from './naming.js';
-import type { MergeStagePlan } from './plan.js';
+import type { MergeStagePlan, PlannedBinary } from './plan.js';
 import {
   checkDownloadedFile,
   checkPlacedBytes,
@@ -42,6 +42,7 @@ import {
   type FoundFile,
   type MergeExpectation,
   type ReceivedShard,
+  type ShardAssignment,
 } from './verify.js';
 
 export interface MergeStageResult {
@@ -158,6 +159,42 @@ function findEntry(
   return entry ? { found: { kind: 'file', size: entry.size }, entry } : { found: { kind: 'missing' } };
 }
 
+/**
+ * Writes one binary from its shard's zip to where a one-job build puts it, and reads it back: the manifest's bytes
+ * (named as such whatever else they fail), then everything inspection checks. The problems when it is not.
+ */
+async function placeBinary(
+  planned: PlannedBinary,
+  { shard, binary }: ShardAssignment,
+  download: Download,
+): Promise<BuiltArtifact | string[]> {
+  const { found, entry } = findEntry(download.entries, binary.path);
+  const missing = checkDownloadedFile(shard.name, binary, found);
+  if (missing.length > 0 || !entry) return missing;
+  await fs.mkdir(path.dirname(planned.output), { recursive: true });
+  try {
+    await pipeline(Readable.from(zipEntryChunks(download.zip, entry)), createWriteStream(planned.output));
+  } catch (error) {
+    if (!(error instanceof ZipFormatError)) throw error;
+    return [`${shard.name}: ${planned.target.id} cannot be read from the shard: ${error.message}`];
+  }
+  await fs.chmod(planned.output, 0o755);
+  const bytes = { size: (await fs.stat(planned.output)).size, sha256: await sha256File(planned.output) };
+  const changed = checkPlacedBytes(shard.name, binary, bytes);
+  if (changed.length > 0) return changed;
+  let inspection;
+  try {
+    inspection = await inspectBinary(planned.output);
+  } catch (error) {
+    if (!(error instanceof InspectError)) throw error;
+    return [`${shard.name}: ${planned.target.id} cannot be read as a binary: ${error.message}`];
+  }
+  const problems = checkReinspection(shard, binary, planned.target, inspection);
+  if (problems.length > 0) return problems;
+  const { size, sha256, static: isStatic } = inspection;
+  return { target: planned.target, path: planned.output, size, sha256, static: isStatic };
+}
+
 function expectation(plan: MergeStagePlan): MergeExpectation {
   return {
     targets: plan.targets,
@@ -241,61 +278,18 @@ async function mergeShards(plan: MergeStagePlan): Promise<MergeStageResult> {
     const downloads = new Map(shards.map((d) => [d.shard.name, d]));
     const result = emptyResult([]);
     for (const planned of plan.binaries) {
-      const { shard, binary } = set.byTarget.get(planned.target.id)!;
-      const download = downloads.get(shard.name)!;
-      const { found, entry } = findEntry(download.entries, binary.path);
-      const fileProblems = checkDownloadedFile(shard.name, binary, found);
-      if (fileProblems.length > 0 || !entry) {
-        result.problems.push(...fileProblems);
+      const assigned = set.byTarget.get(planned.target.id)!;
+      const placed = await placeBinary(planned, assigned, downloads.get(assigned.shard.name)!);
+      if (Array.isArray(placed)) {
+        result.problems.push(...placed);
         continue;
       }
-      await fs.mkdir(path.dirname(planned.output), { recursive: true });
-      try {
-        await pipeline(
-          Readable.from(zipEntryChunks(download.zip, entry)),
-          createWriteStream(planned.output, { mode: 0o755 }),
-        );
-      } catch (error) {
-        if (!(error instanceof ZipFormatError)) throw error;
-        result.problems.push(
-          `${shard.name}: ${planned.target.id} cannot be read from the shard: ${error.message}`,
-        );
-        continue;
-      }
-      await fs.chmod(planned.output, 0o755);
-      // The bytes first: a changed binary is named as such, whatever else it fails.
-      const placed = { size: (await fs.stat(planned.output)).size, sha256: await sha256File(planned.output) };
-      const byteProblems = checkPlacedBytes(shard.name, binary, placed);
-      if (byteProblems.length > 0) {
-        result.problems.push(...byteProblems);
-        continue;
-      }
-      let inspection;
-      try {
-        inspection = await inspectBinary(planned.output);
-      } catch (error) {
-        if (!(error instanceof InspectError)) throw error;
-        result.problems.push(
-          `${shard.name}: ${planned.target.id} cannot be read as a binary: ${error.message}`,
-        );
-        continue;
-      }
-      const inspectProblems = checkReinspection(shard, binary, planned.target, inspection);
-      if (inspectProblems.length > 0) {
-        result.problems.push(...inspectProblems);
-        continue;
-      }
-      result.artifacts.push({
-        target: planned.target,
-        path: planned.output,
-        size: inspection.size,
-        sha256: inspection.sha256,
-        static: inspection.static,
-      });
-      if (binary.smoke) result.smoke.set(planned.target.id, binary.smoke);
-      result.builtBy.set(planned.target.id, records.get(shard.name)!);
+      result.artifacts.push(placed);
+      if (assigned.binary.smoke) result.smoke.set(planned.target.id, assigned.binary.smoke);
+      result.builtBy.set(planned.target.id, records.get(assigned.shard.name)!);
+      const { runner } = assigned.shard.manifest;
       core.info(
-        `${planned.target.id}: ${binary.sha256} from ${shard.name} (built on ${shard.manifest.runner.os} ${shard.manifest.runner.arch}), verified`,
+        `${planned.target.id}: ${placed.sha256} from ${assigned.shard.name} (built on ${runner.os} ${runner.arch}), verified`,
       );
     }
     result.shards = [...records.values()];
