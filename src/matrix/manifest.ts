@@ -30,6 +30,8 @@ export interface ShardBinary {
   size: number;
   sha256: string;
   static: boolean;
+  /** Every `build` setting of the binary's own Go build info (GOOS, GOARCH, GOAMD64, -trimpath, CGO_ENABLED, ...). */
+  buildSettings: Record<string, string>;
   smoke?: SmokeResult;
 }
 
@@ -270,6 +272,12 @@ export function parseShardManifest(value: unknown, source: string): ShardManifes
         size: r.count(binary['size'], `${where}.size`),
         sha256: r.string(binary['sha256'], `${where}.sha256`, SHA256),
         static: r.boolean(binary['static'], `${where}.static`),
+        buildSettings: Object.fromEntries(
+          Object.entries(r.object(binary['buildSettings'], `${where}.buildSettings`)).map(([key, value]) => [
+            key,
+            r.string(value, `${where}.buildSettings.${key}`),
+          ]),
+        ),
         ...(smoke ? { smoke } : {}),
       });
     });

@@ -29,13 +29,20 @@ export interface ShardStageResult {
 /** zlib's default: Go binaries shrink to about half, which is most of the upload time saved. */
 const COMPRESSION_LEVEL = 6;
 
-/** The build info every binary of the shard agrees on; throws when they do not (they were built by one go command). */
-async function commonBuildInfo(artifacts: readonly BuiltArtifact[]): Promise<Record<string, string>> {
+/**
+ * Each binary's build settings, read from the binary itself, and the target-independent part they all share (a
+ * shard's binaries come from one go command, so a difference there is a bug, not a configuration).
+ */
+async function readBuildInfo(
+  artifacts: readonly BuiltArtifact[],
+): Promise<{ perTarget: Map<string, Record<string, string>>; common: Record<string, string> }> {
+  const perTarget = new Map<string, Record<string, string>>();
   let common: Record<string, string> | undefined;
   let from = '';
   for (const artifact of artifacts) {
     const info = (await inspectBinary(artifact.path)).buildInfo;
     if (!info) throw new Error(`${artifact.target.id}: no Go build info in ${artifact.path}`);
+    perTarget.set(artifact.target.id, info.settings);
     const settings = buildInfoSettings(info);
     if (!common) {
       common = settings;
@@ -46,7 +53,7 @@ async function commonBuildInfo(artifacts: readonly BuiltArtifact[]): Promise<Rec
       );
     }
   }
-  return common ?? {};
+  return { perTarget, common: common ?? {} };
 }
 
 /** `smoke` and `image` are those stages' results, when they ran; the image one holds the push by digest. */
@@ -67,6 +74,7 @@ export async function runShardStage(
   if (warning) core.warning(warning, { title: 'gin-release: checkout differs from the commit' });
 
   const byTarget = new Map(artifacts.map((a) => [a.target.id, a]));
+  const buildInfo = await readBuildInfo(artifacts);
   const manifest: ShardManifest = {
     schema: MANIFEST_SCHEMA,
     name: plan.artifactName,
@@ -75,7 +83,7 @@ export async function runShardStage(
     runner: plan.runner,
     release: plan.release,
     go: { version: plan.goVersion },
-    fingerprint: fingerprintOf({ ...plan.settings, ...(await commonBuildInfo(artifacts)) }),
+    fingerprint: fingerprintOf({ ...plan.settings, ...buildInfo.common }),
     binaries: plan.binaries.map((planned) => {
       const artifact = byTarget.get(planned.target.id);
       if (!artifact) throw new Error(`${planned.target.id} was not built, so there is no shard to upload`);
@@ -86,6 +94,7 @@ export async function runShardStage(
         size: artifact.size,
         sha256: artifact.sha256,
         static: artifact.static,
+        buildSettings: buildInfo.perTarget.get(planned.target.id) ?? {},
         ...(result ? { smoke: result } : {}),
       };
     }),

@@ -313,6 +313,17 @@ export function checkReinspection(
     );
   }
   if (inspection.buildInfo) {
+    const settings = inspection.buildInfo.settings;
+    const unlike = differingKeys(settings, binary.buildSettings);
+    if (unlike.length > 0) {
+      problems.push(
+        `${name}: ${target.id}'s build settings are not its manifest's: ${unlike
+          .map(
+            (key) => `${key} is ${show(settings[key])}, the manifest says ${show(binary.buildSettings[key])}`,
+          )
+          .join('; ')}.`,
+      );
+    }
     const found = buildInfoSettings(inspection.buildInfo);
     const claimed = Object.fromEntries(
       Object.entries(shard.manifest.fingerprint.settings).filter(([key]) => key.startsWith('buildinfo.')),

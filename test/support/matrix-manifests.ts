@@ -46,6 +46,22 @@ export const SETTINGS: Record<string, string> = {
   'buildinfo.CGO_ENABLED': '0',
 };
 
+/** The build info `build` settings of a binary of `target`, as go 1.26 writes them. */
+export function buildSettingsOf(target: string): Record<string, string> {
+  const t = parseTargets(target)[0]!;
+  const variant: Record<string, string> =
+    t.goarch === 'amd64' ? { GOAMD64: 'v1' } : t.goarch === 'arm64' ? { GOARM64: 'v8.0' } : {};
+  return {
+    '-buildmode': 'exe',
+    '-compiler': 'gc',
+    '-trimpath': 'true',
+    CGO_ENABLED: '0',
+    GOARCH: t.goarch,
+    GOOS: t.goos,
+    ...variant,
+  };
+}
+
 /** The relative path the default binary-template gives a target of binary `api`. */
 export function defaultPath(target: string): string {
   const t = parseTargets(target)[0]!;
@@ -94,6 +110,7 @@ export function manifestFor(targets: string, options: ManifestOptions = {}): Sha
       size: 1000 + t.id.length,
       sha256: Buffer.from(t.id.padEnd(32, '.')).toString('hex').slice(0, 64),
       static: t.goos === 'linux',
+      buildSettings: buildSettingsOf(t.id),
       smoke: { status: 'passed', reason: '', readyMs: 100, runner: 'native' },
     })),
     image: options.image ?? null,

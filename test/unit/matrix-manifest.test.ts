@@ -135,6 +135,11 @@ describe('parseShardManifest', () => {
       /fingerprint\.sha256 is not the hash of fingerprint\.settings/,
     ],
     ['a missing runner', edit((m) => delete m['runner']), /runner must be an object/],
+    [
+      'binaries without build settings',
+      edit((m) => delete binaries(m)[0]!['buildSettings']),
+      /binaries\[0\]\.buildSettings must be an object/,
+    ],
   ])('refuses %s', (_what, value, message) => {
     const error = (() => {
       try {

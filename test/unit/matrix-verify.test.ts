@@ -15,6 +15,7 @@ import {
   type ReceivedShard,
 } from '../../src/matrix/verify.js';
 import {
+  buildSettingsOf,
   defaultPath,
   MAIN,
   manifestFor,
@@ -407,14 +408,7 @@ describe('checkReinspection', () => {
     path: MODULE,
     mainModule: { path: MODULE, version: '(devel)' },
     deps: [],
-    settings: {
-      '-compiler': 'gc',
-      '-trimpath': 'true',
-      CGO_ENABLED: '0',
-      GOOS: 'linux',
-      GOARCH: 'amd64',
-      GOAMD64: 'v1',
-    },
+    settings: buildSettingsOf('linux/amd64'),
   };
   const inspection = (change: Partial<Inspection> = {}): Inspection => ({
     format: 'elf',
@@ -447,6 +441,11 @@ describe('checkReinspection', () => {
       /not statically linked \(interpreter \/lib64\/ld-linux-x86-64\.so\.2\)/,
     ],
     ['no build info', { buildInfo: undefined }, /no Go build info found in the binary/],
+    [
+      'build settings unlike its manifest entry\u2019s',
+      { buildInfo: { ...buildInfo, settings: { ...buildInfo.settings, GOAMD64: 'v3' } } },
+      /linux\/amd64's build settings are not its manifest's: GOAMD64 is "v3", the manifest says "v1"\./,
+    ],
     [
       'build info unlike the fingerprint',
       {
