@@ -10,7 +10,7 @@ import * as path from 'node:path';
 
 const benchDir = import.meta.dirname;
 const root = path.resolve(benchDir, '..');
-const ALL = ['build', 'smoke', 'cache', 'image', 'archive', 'release'] as const;
+const ALL = ['build', 'smoke', 'cache', 'image', 'archive', 'release', 'matrix'] as const;
 const LIMIT_MS = 30 * 60_000;
 
 interface BenchRun {

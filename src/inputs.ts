@@ -6,6 +6,7 @@ import { readFileInputs, type FileInputs } from './inputs/files.js';
 import { readGoInputs, type GoInputs } from './inputs/go.js';
 import { readGoreleaserInputs, type GoreleaserInputs } from './inputs/goreleaser.js';
 import { readImageInputs, type ImageInputs } from './inputs/image.js';
+import { readMatrixInputs, type MatrixInputs } from './inputs/matrix.js';
 import { readReleaseInputs, type ReleaseInputs } from './inputs/release.js';
 import { readServiceInputs, type ServiceInputs } from './inputs/services.js';
 import { readSmokeInputs, type SmokeInputs } from './inputs/smoke.js';
@@ -15,6 +16,7 @@ export type { ArchiveFormat, UploadMode } from './inputs/files.js';
 export type { SmokeTargets } from './inputs/smoke.js';
 export type { CgoAuditMode } from './inputs/cgo.js';
 export type { GithubReleaseMode, MakeLatestSetting, PrereleaseSetting } from './inputs/release.js';
+export type { ReleaseMode } from './inputs/matrix.js';
 
 export interface Inputs
   extends
@@ -26,7 +28,8 @@ export interface Inputs
     CgoInputs,
     GoreleaserInputs,
     ReleaseInputs,
-    ServiceInputs {}
+    ServiceInputs,
+    MatrixInputs {}
 
 export function getInputs(): Inputs {
   // Secrets are read (and masked) first, so that no message about another input can print them.
@@ -43,5 +46,6 @@ export function getInputs(): Inputs {
     ...readCgoInputs(),
     ...readGoreleaserInputs(build.workingDirectory),
     ...release,
+    ...readMatrixInputs(),
   };
 }

@@ -2,20 +2,17 @@
 // before it and hands its own typed result on; outputs and the summary are written once, from the final state.
 import * as core from '@actions/core';
 import { checkMainPackage } from './build/module.js';
-import { cacheStatus } from './build/progress.js';
-import { runBuildStage } from './build/stage.js';
-import { reportGlibc, runCgoAudit, smokeHintFor } from './cgo/stage.js';
 import { errorMessage, StageFailure } from './errors.js';
 import { claimOutputDir, releaseOutputDir } from './files/output-dir.js';
 import { restoreGoCache, saveGoCache } from './go/cache.js';
 import { runImageStage } from './image/stage.js';
 import { getInputs } from './inputs.js';
+import { runShardStage } from './matrix/shard-stage.js';
 import { writeOutputs } from './outputs.js';
 import { runPackageStage } from './package/stage.js';
 import { planRelease } from './plan.js';
 import { gatherFacts } from './prepare.js';
-import { packagedHashes, runPublishStage } from './publish/stage.js';
-import { runSmokeStage } from './smoke/stage.js';
+import { buildAndSmoke, check, mergeShards, publishRelease } from './stages.js';
 import { newRunState, timed, type RunState } from './state.js';
 import { runUploadStage } from './upload/stage.js';
 import { killAll } from './util/process/children.js';
@@ -39,20 +36,17 @@ export async function run(): Promise<void> {
   }
 }
 
-/** Throws for a stage whose result lists problems, after recording them once. */
-function check(state: RunState, stage: string, problems: string[]): void {
-  if (problems.length === 0) return;
-  state.failures.push(...problems);
-  throw new StageFailure(stage, problems);
-}
-
 async function release(state: RunState): Promise<void> {
   const inputs = getInputs();
   state.inputs = inputs;
   const facts = await gatherFacts(inputs, state);
   const plan = planRelease(inputs, facts);
   for (const warning of plan.warnings) core.warning(warning, { title: 'gin-release: goreleaser-config' });
-  await checkMainPackage(facts.go.goBinary, plan.workingDirectory, plan.build.main, plan.build.buildTags);
+  for (const warning of plan.shard?.warnings ?? [])
+    core.warning(warning, { title: 'gin-release: mode shard' });
+  // A merge has no Go and no build: the shards checked their main package.
+  if (facts.go && !plan.merge)
+    await checkMainPackage(facts.go.goBinary, plan.workingDirectory, plan.build.main, plan.build.buildTags);
   state.plan = plan;
   // Locked for this run and emptied of earlier runs' outputs before anything is built or written.
   await timed(state, 'Prepare output-dir', () => claimOutputDir(plan.outputs));
@@ -61,39 +55,13 @@ async function release(state: RunState): Promise<void> {
     const options = plan.cache;
     state.cache = await timed(state, 'Restore Go caches', () => restoreGoCache(options));
   }
-  if (plan.cgoAudit) {
-    const auditPlan = plan.cgoAudit;
-    state.cgoAudit = await timed(state, 'cgo audit', () => runCgoAudit(auditPlan));
-    check(state, 'cgo audit', state.cgoAudit.problems);
-  }
-
-  // The build and smoke stages print one group per target.
-  const cache = cacheStatus(plan.cache ? (state.cache?.summary.hit ?? 'miss') : 'off');
-  const build = await timed(
-    state,
-    `Build ${plan.build.builds.length} targets`,
-    () => runBuildStage(plan.build, { cache }),
-    false,
-  );
-  state.build = build;
-  if (state.cgoAudit) reportGlibc(state.cgoAudit, plan.build.cgo, build.artifacts);
-  check(state, 'build', build.problems);
-
-  if (plan.smoke) {
-    const [smokePlan, hint] = [plan.smoke, smokeHintFor(state.cgoAudit)];
-    state.smoke = await timed(
-      state,
-      'Smoke test',
-      () => runSmokeStage(smokePlan, build.artifacts, hint),
-      false,
+  const artifacts = plan.merge ? await mergeShards(state, plan.merge) : await buildAndSmoke(state, plan);
+  // A shard ships no archives: the merge job makes them, once, from every shard's binaries.
+  if (!plan.shard) {
+    state.package = await timed(state, 'Archives and checksums', () =>
+      runPackageStage(plan.package, artifacts),
     );
-    check(state, 'smoke test', state.smoke.problems);
   }
-
-  state.package = await timed(state, 'Archives and checksums', () =>
-    runPackageStage(plan.package, build.artifacts),
-  );
-
   if (state.cache) {
     const cacheState = state.cache;
     state.cache = await timed(state, 'Save Go caches', () => saveGoCache(cacheState));
@@ -103,30 +71,25 @@ async function release(state: RunState): Promise<void> {
     const imagePlan = plan.image;
     state.image = await timed(state, 'Container image', () =>
       runImageStage(imagePlan, {
-        artifacts: build.artifacts,
+        artifacts,
         release: plan.release,
         binaryName: plan.binaryName,
         workingDirectory: plan.workingDirectory,
+        distributed: state.merge?.images ?? [],
       }),
     );
   }
-
+  if (plan.shard) {
+    const shardPlan = plan.shard;
+    const { smoke, image } = state;
+    state.shard = await timed(state, 'Upload shard', () => runShardStage(shardPlan, artifacts, smoke, image));
+  }
   if (plan.upload) {
     const uploadPlan = plan.upload;
     state.upload = await timed(state, 'Upload artifacts', () => runUploadStage(uploadPlan));
     check(state, 'upload', state.upload.problems ?? []);
   }
-
-  // Last: the release gets exactly the files that passed every stage above.
-  if (plan.publish) {
-    const publishPlan = plan.publish;
-    const packaged = packagedHashes(state.package);
-    state.publish = await timed(state, 'GitHub release', () =>
-      runPublishStage(publishPlan, { token: inputs.githubToken, packaged }),
-    );
-    check(state, 'GitHub release', state.publish.problems);
-  } else if (plan.publishSkipped)
-    core.notice(plan.publishSkipped, { title: 'gin-release: no GitHub release' });
+  await publishRelease(state, plan, inputs.githubToken);
 }
 
 /** Nothing this run started outlives it: the smoke test's process groups, then anything carrying the tracking id. */

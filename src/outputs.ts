@@ -14,8 +14,8 @@ function withUrl(file: ArchiveInfo | undefined, state: RunState): ArchiveInfo | 
 
 /** One record per built binary, with what the later stages added (smoke result, archive). */
 export function artifactRecords(state: RunState): ArtifactRecord[] {
-  return (state.build?.artifacts ?? []).map((artifact) => {
-    const smoke = state.smoke?.results.get(artifact.target.id);
+  return (state.build?.artifacts ?? state.merge?.artifacts ?? []).map((artifact) => {
+    const smoke = state.smoke?.results.get(artifact.target.id) ?? state.merge?.smoke.get(artifact.target.id);
     const cgoPackages = state.cgoAudit?.packages
       .filter((pkg) => pkg.goos.includes(artifact.target.goos))
       .map((pkg) => pkg.importPath);
@@ -43,11 +43,12 @@ export function artifactRecords(state: RunState): ArtifactRecord[] {
 export function outputValues(state: RunState): Array<[string, string]> {
   const values: Array<[string, string]> = [];
   if (state.go) values.push(['go-version', state.go.version], ['go-source', state.go.source]);
+  else if (state.merge?.goVersion) values.push(['go-version', state.merge.goVersion]);
   if (state.plan) {
     values.push(['dist-dir', state.plan.outputDir]);
     values.push(['cache-hit', String(state.cache?.summary.hit === 'exact')]);
   }
-  if (state.build) values.push(['artifacts', JSON.stringify(artifactRecords(state))]);
+  if (state.build || state.merge) values.push(['artifacts', JSON.stringify(artifactRecords(state))]);
   if (state.package) values.push(['checksums-file', state.package.checksumsFile]);
   if (state.package) values.push(['subject-checksums', state.package.checksumsFile]);
   if (state.release) values.push(['version', state.release.version]);
@@ -62,6 +63,15 @@ export function outputValues(state: RunState): Array<[string, string]> {
   }
   const published = state.publish?.outcome === 'failed' ? undefined : state.publish?.release;
   if (published) values.push(['release-url', published.url], ['release-id', String(published.id)]);
+  if (state.shard) {
+    const { record } = state.shard;
+    values.push(
+      ['artifact-names', JSON.stringify([record.name])],
+      ['artifact-ids', JSON.stringify([record.id ?? null])],
+    );
+  }
+  const shards = state.shard ? [state.shard.record] : state.merge?.shards;
+  if (shards && shards.length > 0) values.push(['shards', JSON.stringify(shards)]);
   return values;
 }
 
@@ -95,12 +105,21 @@ function releaseSummary(state: RunState): SummaryData['release'] {
 export function summaryData(state: RunState): SummaryData {
   const release = releaseSummary(state);
   return {
-    goVersion: state.go?.version ?? '',
+    goVersion: state.go?.version ?? state.merge?.goVersion ?? '',
     goSource: state.go?.source ?? 'runner',
     version: state.release?.version ?? '',
     commit: state.release?.commit ?? '',
     artifacts: artifactRecords(state),
     stageTimings: state.timings,
+    ...(state.merge && state.merge.shards.length > 0
+      ? {
+          shards: state.merge.shards,
+          builtBy: Object.fromEntries(
+            [...state.merge.builtBy].map(([target, shard]) => [target, shard.name]),
+          ),
+        }
+      : {}),
+    ...(state.shard ? { shards: [state.shard.record] } : {}),
     failures: state.failures,
     ...(state.cgoAudit ? { cgoAudit: { cgo: state.inputs?.cgo ?? false, lines: state.cgoAudit.lines } } : {}),
     ...(state.plan

@@ -11,8 +11,18 @@ import type { RestoreOptions } from './go/cache.js';
 import { applyGoreleaser, unappliedWarning } from './goreleaser/apply.js';
 import { planImageStage, type ImageStagePlan } from './image/plan.js';
 import { InputError } from './errors.js';
-import type { Inputs } from './inputs.js';
+import type { Inputs, ReleaseMode } from './inputs.js';
 import { fileNameProblem, versionProblem } from './inputs/names.js';
+import {
+  checkMatrixInputs,
+  planMergeStage,
+  planShardStage,
+  type MatrixContext,
+  type MergeStagePlan,
+  type ShardStagePlan,
+} from './matrix/plan.js';
+import { imageDistribution, shardImageInputs } from './matrix/image.js';
+import { MANIFEST_FILE as SHARD_MANIFEST_FILE } from './matrix/manifest.js';
 import { archiveExtension, planArchives } from './package/archive.js';
 import { checkArchiveNames, checkArchivePatterns } from './package/patterns.js';
 import type { PackageStagePlan } from './package/stage.js';
@@ -32,12 +42,13 @@ import { planUploadStage, type Env, type UploadFile, type UploadStagePlan } from
 
 /** What was found out before planning: the toolchain, the module, the commit, the runner. */
 export interface PlanFacts {
+  /** Null in mode merge, which needs no Go. */
   go: {
     version: string;
     goBinary: string;
     /** `go tool dist list`. */
     distList: string[];
-  };
+  } | null;
   release: ReleaseInfo;
   /** go.mod's module path. */
   modulePath: string;
@@ -49,6 +60,7 @@ export interface PlanFacts {
 }
 
 export interface ReleasePlan {
+  mode: ReleaseMode;
   workingDirectory: string;
   /** Absolute. */
   outputDir: string;
@@ -64,20 +76,25 @@ export interface ReleasePlan {
   package: PackageStagePlan;
   /** Null without the image input. */
   image: ImageStagePlan | null;
-  /** Null when upload is off. */
+  /** Null when upload is off, and in mode shard (the shard stage uploads). */
   upload: UploadStagePlan | null;
   /** Null when cgo-audit is off. */
   cgoAudit: CgoAuditPlan | null;
   /** Said once before the build (a goreleaser file's keys that were not applied). */
   warnings: string[];
-  /** The GitHub release; null when github-release is off or the ref is not a tag. */
+  /** The GitHub release; null when github-release is off, the ref is not a tag, or in mode shard. */
   publish: PublishStagePlan | null;
   /** Why github-release is on and nothing is published (not a tag); null otherwise. */
   publishSkipped: string | null;
+  /** Mode shard: the shard artifact after the smoke test; null otherwise (and then nothing after it runs). */
+  shard: ShardStagePlan | null;
+  /** Mode merge: the shards downloaded and verified instead of the build and smoke stages, whose plans then only
+   * give the binaries' paths; null otherwise. */
+  merge: MergeStagePlan | null;
 }
 
 export function planRelease(given: Inputs, facts: PlanFacts): ReleasePlan {
-  const { release } = facts;
+  const { release, go } = facts;
   // A goreleaser file fills in every input left at its default; its names replace the {placeholder} ones.
   const goreleaser = given.goreleaserConfig
     ? applyGoreleaser(given, given.goreleaserConfig, {
@@ -88,23 +105,28 @@ export function planRelease(given: Inputs, facts: PlanFacts): ReleasePlan {
       })
     : null;
   const inputs = goreleaser?.inputs ?? given;
+  const { mode } = inputs;
+  checkMatrixInputs(inputs);
   const workingDirectory = inputs.workingDirectory;
   const outputDir = path.resolve(workingDirectory, inputs.outputDir);
-  checkTargets(inputs.targets, facts.go.distList);
+  // A merge builds nothing: the shards' Go checked their targets.
+  if (go) checkTargets(inputs.targets, go.distList);
+  else if (mode !== 'merge') throw new Error('No Go toolchain was set up for a build');
   checkArchivePatterns(inputs.archiveFiles);
   checkDerivedVersion(inputs, release);
   const binaryName =
     goreleaser?.binaryName ?? (inputs.binaryName || derivedBinaryName(inputs, facts.modulePath));
 
-  const builds = planBuilds({
+  const buildOptions = {
     ...inputs,
     workingDirectory,
-    goBinary: facts.go.goBinary,
+    goBinary: go?.goBinary ?? '',
     binaryName,
     outputDir,
     release,
     ...(goreleaser?.binaryPaths ? { binaryPaths: goreleaser.binaryPaths } : {}),
-  });
+  };
+  const builds = planBuilds(buildOptions);
   const archives =
     goreleaser?.archives ??
     planArchives({
@@ -155,30 +177,59 @@ export function planRelease(given: Inputs, facts: PlanFacts): ReleasePlan {
     input: inputs.outputDir,
     workingDirectory,
     workspace: inputs.workspace,
-    // The binaries, then what ships: the archives (or bare binaries), their SBOMs and the checksums file.
-    files: [...builds.map((build) => build.output), ...shipped.map((file) => file.path)],
+    // The binaries, then what ships: the archives (or bare binaries), their SBOMs and the checksums file; a shard
+    // writes its manifest instead.
+    files: [
+      ...builds.map((build) => build.output),
+      ...(mode === 'shard' ? [path.join(outputDir, SHARD_MANIFEST_FILE)] : shipped.map((file) => file.path)),
+    ],
   });
 
+  const imageInputs = mode === 'shard' ? shardImageInputs(inputs) : inputs;
+  const image =
+    imageInputs.image.length > 0
+      ? {
+          ...planImageStage(imageInputs, inputs.targets, release, smokeOptions),
+          distribute: imageDistribution(mode, inputs.imageDistribute),
+        }
+      : null;
+  const matrix: MatrixContext = {
+    inputs,
+    build: buildOptions,
+    builds,
+    modulePath: facts.modulePath,
+    binaryName,
+    outputDir,
+    workingDirectory,
+    release,
+    goVersion: go?.version ?? '',
+    host: facts.runner.host,
+    env: facts.env,
+    imagePlatforms: image?.platforms.map((p) => p.platform) ?? [],
+  };
+
   return {
+    mode,
     workingDirectory,
     outputDir,
     outputs,
     binaryName,
     release,
-    cache: inputs.cache
-      ? {
-          goBinary: facts.go.goBinary,
-          workingDirectory,
-          dependencyPatterns: inputs.cacheDependencyPath,
-          goVersion: facts.go.version,
-          targets: inputs.targets,
-          timeoutMs: inputs.cacheTimeoutMs,
-        }
-      : null,
+    cache:
+      inputs.cache && go
+        ? {
+            goBinary: go.goBinary,
+            workingDirectory,
+            dependencyPatterns: inputs.cacheDependencyPath,
+            goVersion: go.version,
+            targets: inputs.targets,
+            timeoutMs: inputs.cacheTimeoutMs,
+          }
+        : null,
     build: {
       builds,
       parallelism: inputs.parallelism,
-      goBinary: facts.go.goBinary,
+      goBinary: go?.goBinary ?? '',
       workingDirectory,
       workspace: inputs.workspace,
       cgo: inputs.cgo,
@@ -187,7 +238,7 @@ export function planRelease(given: Inputs, facts: PlanFacts): ReleasePlan {
       buildTags: inputs.buildTags,
     },
     smoke:
-      inputs.smokeTest && inputs.smokeTargets.mode !== 'none'
+      mode !== 'merge' && inputs.smokeTest && inputs.smokeTargets.mode !== 'none'
         ? planSmokeStage(inputs, inputs.targets, facts.runner)
         : null,
     package: {
@@ -200,28 +251,34 @@ export function planRelease(given: Inputs, facts: PlanFacts): ReleasePlan {
       parallelism: inputs.parallelism,
       sbom: inputs.archiveSbom ? { version: release.version, date: release.date } : null,
     },
-    image: inputs.image.length > 0 ? planImageStage(inputs, inputs.targets, release, smokeOptions) : null,
-    upload: inputs.upload
-      ? planUploadStage(
-          {
-            files: uploadFiles,
-            rootDirectory: outputDir,
-            mode: inputs.uploadMode,
-            name: inputs.artifactName,
-            ...(inputs.retentionDays !== undefined ? { retentionDays: inputs.retentionDays } : {}),
-            overwrite: inputs.artifactOverwrite,
-            timeoutMs: inputs.uploadTimeoutMs,
-          },
-          facts.env,
-        )
-      : null,
-    cgoAudit: planCgoAudit(inputs, facts.go.goBinary, builds, facts.runner.host.platform),
+    image,
+    upload:
+      inputs.upload && mode !== 'shard'
+        ? planUploadStage(
+            {
+              files: uploadFiles,
+              rootDirectory: outputDir,
+              mode: inputs.uploadMode,
+              name: inputs.artifactName,
+              ...(inputs.retentionDays !== undefined ? { retentionDays: inputs.retentionDays } : {}),
+              overwrite: inputs.artifactOverwrite,
+              timeoutMs: inputs.uploadTimeoutMs,
+            },
+            facts.env,
+          )
+        : null,
+    // A merge builds nothing, so there is nothing to audit: the shards audited their own builds.
+    cgoAudit:
+      go && mode !== 'merge' ? planCgoAudit(inputs, go.goBinary, builds, facts.runner.host.platform) : null,
     warnings:
       goreleaser && goreleaser.unapplied.length > 0
         ? [unappliedWarning(given.goreleaserConfig!.file, goreleaser.unapplied)]
         : [],
-    publish: publish.plan,
-    publishSkipped: publish.skipped,
+    // A shard publishes nothing: the merge job publishes the whole release once.
+    publish: mode === 'shard' ? null : publish.plan,
+    publishSkipped: mode === 'shard' ? null : publish.skipped,
+    shard: mode === 'shard' ? planShardStage(matrix) : null,
+    merge: mode === 'merge' ? planMergeStage(matrix) : null,
   };
 }
 

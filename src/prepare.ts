@@ -32,6 +32,18 @@ export async function gatherFacts(inputs: Inputs, state: RunState): Promise<Plan
           // The package stage says what it left out, once.
           warn: false,
         });
+  // A merge builds nothing, so it must work on a runner without Go: no toolchain, no `go tool dist list`.
+  if (inputs.mode === 'merge') {
+    state.release = await resolveReleaseInfo(cwd, inputs.version);
+    return {
+      go: null,
+      release: state.release,
+      modulePath: await readModulePath(cwd),
+      archiveFiles,
+      runner: { host: await detectHost(), emulators: new Map() },
+      env: process.env,
+    };
+  }
   // setupGo opens its own log groups.
   const go = await timed(
     state,

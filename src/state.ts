@@ -7,6 +7,8 @@ import type { CacheState } from './go/cache.js';
 import type { GoSetup } from './go/install.js';
 import type { ImageStageResult } from './image/plan.js';
 import type { Inputs } from './inputs.js';
+import type { MergeStageResult } from './matrix/merge-stage.js';
+import type { ShardStageResult } from './matrix/shard-stage.js';
 import type { PackageStageResult } from './package/stage.js';
 import type { ReleasePlan } from './plan.js';
 import type { PublishStageResult } from './publish/stage.js';
@@ -32,6 +34,10 @@ export interface RunState {
   image?: ImageStageResult;
   upload?: UploadResult;
   publish?: PublishStageResult;
+  /** Mode shard: the manifest and the uploaded shard artifact. */
+  shard?: ShardStageResult;
+  /** Mode merge: the verified shards, in place of build and smoke. */
+  merge?: MergeStageResult;
   timings: StageTiming[];
   /** One line per problem, each listed once, in the order they were found. */
   failures: string[];

@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import * as core from '@actions/core';
 import type { CacheSaveOutcome, CacheSummary } from './go/cache-outcome.js';
+import type { ShardRecord } from './matrix/manifest.js';
 import type { ArtifactRecord, GoSource, SmokeResult } from './types.js';
 
 export interface SummaryData {
@@ -20,6 +21,10 @@ export interface SummaryData {
   cgoAudit?: { cgo: boolean; lines: string[] };
   release?: ReleaseSummary;
   failures: string[];
+  /** A split release: the shard this job uploaded, or every shard a merge verified. */
+  shards?: ShardRecord[];
+  /** Mode merge: target id -> the name of the shard that built and smoke-tested it. */
+  builtBy?: Record<string, string>;
 }
 
 export interface ReleaseSummary {
@@ -125,6 +130,17 @@ function archiveCell(artifact: ArtifactRecord): string {
   return `${escapeCell(path.basename(artifact.archive.path))} (${formatBytes(artifact.archive.size)})`;
 }
 
+function runnerText(shard: ShardRecord): string {
+  const { os, arch, name } = shard.runner;
+  return escapeCell([os, arch].filter(Boolean).join(' ') + (name ? ` (${name})` : '') || 'unknown');
+}
+
+/** Which job on which runner built (and smoke-tested) a target of a merged release. */
+function shardCell(shard: ShardRecord | undefined): string {
+  if (!shard) return 'unknown';
+  return `${escapeCell(shard.job || 'a shard job')} on ${runnerText(shard)}`;
+}
+
 /** A fenced block that the text cannot close early, whatever backticks it holds. */
 function fenced(text: string): string {
   const longestRun = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
@@ -138,7 +154,9 @@ export function renderSummary(data: SummaryData): string {
   const commit = data.commit ? ` (${code(data.commit.slice(0, 7))})` : '';
   // A run that failed before the version or Go were known says so rather than printing blanks.
   out.push(data.version ? `## Release ${escapeCell(data.version)}${commit}` : '## gin-release', '');
-  if (data.goVersion) out.push(`Go ${escapeCell(data.goVersion)}, ${GO_SOURCE_TEXT[data.goSource]}.`, '');
+  if (data.goVersion && data.builtBy) out.push(`Go ${escapeCell(data.goVersion)}, in every shard.`, '');
+  else if (data.goVersion)
+    out.push(`Go ${escapeCell(data.goVersion)}, ${GO_SOURCE_TEXT[data.goSource]}.`, '');
 
   if (data.failures.length > 0) {
     out.push('### Failures', '');
@@ -160,14 +178,31 @@ export function renderSummary(data: SummaryData): string {
   if (data.artifacts.length === 0) {
     out.push('No binaries were built.', '');
   } else {
+    const builtBy = data.builtBy;
     out.push(
-      '| Target | Size | SHA-256 | Static | Smoke test | Archive |',
-      '| --- | ---: | --- | --- | --- | --- |',
+      `| Target | Size | SHA-256 | Static | Smoke test | Archive |${builtBy ? ' Built and smoke-tested on |' : ''}`,
+      `| --- | ---: | --- | --- | --- | --- |${builtBy ? ' --- |' : ''}`,
     );
     for (const a of data.artifacts) {
       const sha = a.sha256 ? code(a.sha256.slice(0, 12)) : 'unknown';
+      const shard = builtBy ? ` ${shardCell(data.shards?.find((s) => s.name === builtBy[a.target]))} |` : '';
       out.push(
-        `| ${escapeCell(a.target)} | ${formatBytes(a.size)} | ${sha} | ${a.static ? 'yes' : 'no'} | ${smokeCell(a.smoke)} | ${archiveCell(a)} |`,
+        `| ${escapeCell(a.target)} | ${formatBytes(a.size)} | ${sha} | ${a.static ? 'yes' : 'no'} | ${smokeCell(a.smoke)} | ${archiveCell(a)} |${shard}`,
+      );
+    }
+    out.push('');
+  }
+
+  if (data.shards && data.shards.length > 0) {
+    out.push(
+      '### Shards',
+      '',
+      '| Shard artifact | Targets | Job | Runner | Go | Attempt |',
+      '| --- | --- | --- | --- | --- | ---: |',
+    );
+    for (const shard of data.shards) {
+      out.push(
+        `| ${escapeCell(shard.name)} | ${escapeCell(shard.targets.join(', '))} | ${escapeCell(shard.job)} | ${runnerText(shard)} | ${escapeCell(shard.goVersion)} | ${shard.attempt} |`,
       );
     }
     out.push('');

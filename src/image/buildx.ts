@@ -11,7 +11,12 @@ export type BuildxOutput =
   /** A `docker load`-able tarball (one platform), for builders whose `--load` cannot reach the engine. */
   | { kind: 'docker-tar'; dest: string }
   /** Nowhere: the build only proves that every platform builds. */
-  | { kind: 'none' };
+  | { kind: 'none' }
+  /**
+   * To the registry without a tag (a shard of a distributed image): the merge job tags the index it assembles from
+   * the digests. Tags must be empty: a tagged name cannot be pushed by digest.
+   */
+  | { kind: 'push-by-digest'; name: string };
 
 export interface BuildxOptions {
   /** Builder name; '' for the current one. */
@@ -54,6 +59,12 @@ export function buildxArgs(options: BuildxOptions): string[] {
       args.push('--output', `type=docker,dest=${options.output.dest}`);
       break;
     case 'none':
+      break;
+    case 'push-by-digest':
+      args.push(
+        '--output',
+        `type=image,name=${options.output.name},push-by-digest=true,name-canonical=true,push=true`,
+      );
       break;
   }
   args.push('--file', options.dockerfile, options.context);

@@ -2,6 +2,7 @@
 // the build settings. Pure, so a bad image name fails the step in the first second, not after the builds.
 import { InputError } from '../errors.js';
 import type { Inputs } from '../inputs.js';
+import type { ShardImage } from '../matrix/manifest.js';
 import type { SmokeOptions } from '../smoke/plan.js';
 import type { BuiltArtifact, ReleaseInfo, SmokeResult, Target } from '../types.js';
 import { planPlatforms, type ImagePlatform } from './platforms.js';
@@ -37,6 +38,8 @@ export interface ImageContext {
   workingDirectory: string;
   /** For the source label; GITHUB_SERVER_URL and GITHUB_REPOSITORY by default. */
   source?: { serverUrl: string; repository: string };
+  /** Distribution `assemble`: the shards' platforms, pushed by digest. */
+  distributed?: readonly ShardImage[];
 }
 
 export interface ImageStageResult {
@@ -48,6 +51,8 @@ export interface ImageStageResult {
   platforms: string[];
   pushed: boolean;
   smoke?: SmokeResult;
+  /** Distribution `push-by-digest`: what this shard pushed, untagged, for the merge job. */
+  byDigest?: ShardImage;
 }
 
 export interface ImagePlan {
@@ -109,8 +114,15 @@ export interface ImageSettings extends Pick<
   smoke: SmokeOptions | null;
 }
 
+/**
+ * A release split over jobs (image-distribute): `push-by-digest` in a shard job pushes its own platforms without
+ * tags; `assemble` in the merge job makes the tagged index of the shards' digests. Null: one job builds it whole.
+ */
+export type ImageDistribution = 'push-by-digest' | 'assemble';
+
 export interface ImageStagePlan extends ImagePlan {
   settings: ImageSettings;
+  distribute?: ImageDistribution | null;
 }
 
 /** The whole image stage as the inputs describe it; `smoke` is the smoke test the binaries get. */

@@ -10,6 +10,7 @@ import type { SmokeOptions } from '../smoke/plan.js';
 import type { SmokeResult } from '../types.js';
 import { checkBuildx, runBuildx, runDocker, type BuildxOptions } from './buildx.js';
 import { prepareContext } from './context.js';
+import { assembleImage } from './distribute.js';
 import { detectLicense, imageLabels } from './labels.js';
 import type { ImageContext, ImageStagePlan, ImageStageResult } from './plan.js';
 import { runnerImagePlatform, type ImagePlatform } from './platforms.js';
@@ -94,7 +95,9 @@ async function smokeTestImage(
 
 /** Builds the image for every platform from the built binaries; smoke-tests it; pushes it when asked and healthy. */
 export async function runImageStage(plan: ImageStagePlan, options: ImageContext): Promise<ImageStageResult> {
+  if (plan.distribute === 'assemble') return assembleImage(plan, options.distributed ?? []);
   const { settings } = plan;
+  const byDigest = plan.distribute === 'push-by-digest';
   const { release } = options;
   const platformNames = plan.platforms.map((p) => p.platform);
   const binaries = plan.platforms.map((platform) => {
@@ -188,30 +191,42 @@ export async function runImageStage(plan: ImageStagePlan, options: ImageContext)
       }
 
       const metadataFile = path.join(workDir, 'metadata.json');
-      core.info(`${settings.push ? 'Building and pushing' : 'Building'} ${platformNames.join(', ')}`);
+      const name = plan.names[0]!.name;
+      core.info(
+        `${settings.push ? 'Building and pushing' : 'Building'} ${platformNames.join(', ')}${byDigest ? ` to ${name} by digest, for the merge job to tag` : ''}`,
+      );
       await runBuildx(
         {
           ...base,
           platforms: platformNames,
-          tags: plan.refs,
+          tags: byDigest ? [] : plan.refs,
           provenance: settings.provenance,
           sbom: settings.sbom,
           metadataFile,
-          output: settings.push ? { kind: 'push' } : { kind: 'none' },
+          output: byDigest
+            ? { kind: 'push-by-digest', name }
+            : settings.push
+              ? { kind: 'push' }
+              : { kind: 'none' },
         },
         env,
         settings.push ? 'push' : 'all platforms',
       );
       const metadata = await readMetadata(metadataFile);
+      if (byDigest && !metadata.digest)
+        throw new Error(`buildx reported no digest for the ${name} push by digest`);
       if (settings.push)
-        core.info(`Pushed ${plan.refs.join(', ')}${metadata.digest ? ` (${metadata.digest})` : ''}`);
+        core.info(
+          `Pushed ${byDigest ? name : plan.refs.join(', ')}${metadata.digest ? ` (${metadata.digest})` : ''}`,
+        );
       return {
-        refs: plan.refs,
+        refs: byDigest ? [] : plan.refs,
         ...(settings.push && metadata.digest ? { digest: metadata.digest } : {}),
         ...(metadata.text ? { metadata: metadata.text } : {}),
         platforms: platformNames,
         pushed: settings.push,
         ...(smoke ? { smoke } : {}),
+        ...(byDigest ? { byDigest: { name, digest: metadata.digest!, platforms: platformNames } } : {}),
       };
     } finally {
       await fs.rm(workDir, { recursive: true, force: true });

@@ -30,6 +30,8 @@ const TAG = 'v1.2.3';
 /** One act run; the cache run holds a cold build of the fixture (about a minute on 2 idle cores). */
 const RUN_TIMEOUT_MS = 10 * 60_000;
 const CACHE_RUN_TIMEOUT_MS = 15 * 60_000;
+/** The matrix run: a reference and two shard jobs (six cold target builds), then the merge. */
+const MATRIX_RUN_TIMEOUT_MS = 20 * 60_000;
 /** The test around a run: the run, then reading back what the services stored. */
 const TEST_MARGIN_MS = 2 * 60_000;
 
@@ -435,6 +437,45 @@ describe('the action in workflows run by act', () => {
       }
     },
     RUN_TIMEOUT_MS + TEST_MARGIN_MS,
+  );
+
+  it(
+    'matrix: shard jobs and a merge job without Go make the release one job makes, byte for byte',
+    async () => {
+      const run = await act('matrix (reference, 2 shards, merge)', 'e2e-matrix.yml', 'merge', {
+        timeoutMs: MATRIX_RUN_TIMEOUT_MS,
+      });
+      const merge = run.job('merge');
+      expect(run.job('reference').result, describeRun(run, 'reference')).toBe('success');
+      expect(merge.result, describeRun(run, 'merge')).toBe('success');
+      expect(merge.step('check').lines).toContain(
+        'OK: merged 2 shards without Go; checksums.txt identical to the reference (3 files)',
+      );
+
+      const release = merge.step('release');
+      expect(release.outputs['go-source']).toBeUndefined();
+      const shards = JSON.parse(release.outputs['shards'] ?? '[]') as Array<{
+        name: string;
+        targets: string[];
+      }>;
+      expect(shards.map((s) => s.targets.join(', ')).sort()).toEqual([
+        'linux/amd64, linux/arm64',
+        'windows/amd64',
+      ]);
+      // Both shard artifacts reached the service; the merged release is the one artifact the merge uploaded.
+      for (const shard of shards) expect(services.artifacts.find(shard.name), shard.name).toBeDefined();
+      const [uploaded] = JSON.parse(release.outputs['artifact-names'] ?? '[]') as string[];
+      expect(uploaded).toBe('e2e-matrix-merged-1');
+      const stored = await storedFiles(uploaded!);
+      const artifacts = parseArtifacts(release);
+      expect([...stored.keys()].sort()).toEqual(
+        [...artifacts.map((a) => path.basename(a.archive!.path)), 'checksums.txt'].sort(),
+      );
+      const reference = await storedFiles('e2e-matrix-reference-1');
+      expect(stored.get('checksums.txt')!.equals(reference.get('checksums.txt')!)).toBe(true);
+      for (const [name, data] of stored) expect(data.equals(reference.get(name)!), name).toBe(true);
+    },
+    MATRIX_RUN_TIMEOUT_MS + TEST_MARGIN_MS,
   );
 
   it.skipIf(IMAGE_ENV_MISSING !== null)(

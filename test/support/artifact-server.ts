@@ -1,6 +1,9 @@
 // A fake of GitHub's artifact service (results API v1, Twirp JSON) as @actions/artifact 6 uses it:
 // CreateArtifact -> signed blob URL -> blocks uploaded to Azurite by @azure/storage-blob -> FinalizeArtifact.
 // ListArtifacts and GetSignedArtifactURL let tests read back through the real client too.
+// Across jobs it behaves as GitHub's does: artifacts belong to the run, so every job of the run lists all of them and
+// may download any (the client asks for the signed URL with the uploading job's id); a name is unique within a run
+// attempt, and a re-run (newAttempt) may upload a name again, so older artifacts of one name stay listed.
 import type * as http from 'node:http';
 import type { Azurite } from './github-azurite.js';
 import {
@@ -31,8 +34,27 @@ export interface StoredArtifact {
   digest: string;
   createdAt: string;
   finalized: boolean;
+  /** The run attempt it was created in (see newAttempt). */
+  attempt: number;
 }
 
+/**
+ * The run the caller's token belongs to; for calls any job of the run may make about another job's artifacts. Only the
+ * run has to match: the client deletes an artifact (upload-artifact's `overwrite`) with the backend ids ListArtifacts
+ * gave for it, and on GitHub those may be another job's, or an earlier attempt's.
+ */
+function checkRun(body: Record<string, unknown>, caller: BackendIds): BackendIds {
+  const ids = {
+    workflowRunBackendId: stringField(body, 'workflow_run_backend_id'),
+    workflowJobRunBackendId: stringField(body, 'workflow_job_run_backend_id'),
+  };
+  if (ids.workflowRunBackendId !== caller.workflowRunBackendId) {
+    throw new TwirpError('permission_denied', 'the workflow run does not match the runtime token');
+  }
+  return ids;
+}
+
+/** The caller's own run and job, for calls that create or change its artifacts. */
 function checkCaller(body: Record<string, unknown>, caller: BackendIds): BackendIds {
   const ids = {
     workflowRunBackendId: stringField(body, 'workflow_run_backend_id'),
@@ -45,18 +67,6 @@ function checkCaller(body: Record<string, unknown>, caller: BackendIds): Backend
     throw new TwirpError('permission_denied', 'backend ids do not match the runtime token');
   }
   return ids;
-}
-
-/**
- * Only the run has to match the token: the client deletes an artifact (upload-artifact's `overwrite`) with the
- * backend ids ListArtifacts gave for it, and on GitHub those may be another job's, or an earlier attempt's.
- */
-function checkRun(body: Record<string, unknown>, caller: BackendIds): string {
-  const run = stringField(body, 'workflow_run_backend_id');
-  if (run !== caller.workflowRunBackendId) {
-    throw new TwirpError('permission_denied', 'the workflow run does not match the runtime token');
-  }
-  return run;
 }
 
 /** Wrapper messages (StringValue, Int64Value) are plain JSON values in proto3 JSON. */
@@ -72,16 +82,42 @@ export class FakeArtifactService {
   readonly faults = new FaultInjector();
   readonly calls: CallRecord[] = [];
   private nextId = 1000;
+  private readonly attempts = new Map<string, number>();
 
   constructor(private readonly blob: Azurite) {}
+
+  /** The current attempt of a run (1 until newAttempt). */
+  attempt(runBackendId: string): number {
+    return this.attempts.get(runBackendId) ?? 1;
+  }
+
+  /** A re-run of the workflow: later uploads may reuse the names of earlier attempts, which stay listed. */
+  newAttempt(runBackendId: string): number {
+    const next = this.attempt(runBackendId) + 1;
+    this.attempts.set(runBackendId, next);
+    return next;
+  }
+
+  /**
+   * Replaces the stored bytes of the newest finalized artifact of that name, leaving its recorded size and digest
+   * alone: what a blob damaged or changed after the upload looks like to a downloading client.
+   */
+  async tamper(name: string, bytes: Buffer): Promise<void> {
+    const artifact = this.find(name);
+    if (!artifact) throw new Error(`no finalized artifact named ${name}`);
+    await this.blob.service
+      .getContainerClient(ARTIFACT_CONTAINER)
+      .getBlockBlobClient(artifact.blobName)
+      .upload(bytes, bytes.length);
+  }
 
   async init(): Promise<void> {
     await this.blob.ensureContainer(ARTIFACT_CONTAINER);
   }
 
-  /** Finalized artifacts of a run, by name. */
+  /** The newest finalized artifact of that name. */
   find(name: string): StoredArtifact | undefined {
-    return this.artifacts.find((a) => a.name === name && a.finalized);
+    return this.artifacts.filter((a) => a.name === name && a.finalized).sort((a, b) => b.id - a.id)[0];
   }
 
   /** The bytes the client uploaded for a finalized artifact (the zip it built). */
@@ -106,8 +142,10 @@ export class FakeArtifactService {
       const version = Number(body['version'] ?? 0);
       if (version < 4)
         throw new TwirpError('invalid_argument', `artifact version ${version} is not supported`);
+      const attempt = this.attempt(ids.workflowRunBackendId);
       const existing = this.artifacts.find(
-        (a) => a.workflowRunBackendId === ids.workflowRunBackendId && a.name === name,
+        (a) =>
+          a.workflowRunBackendId === ids.workflowRunBackendId && a.name === name && a.attempt === attempt,
       );
       // GitHub's own words (409 Conflict), whichever job or attempt of the run uploaded it.
       if (existing?.finalized) {
@@ -129,6 +167,7 @@ export class FakeArtifactService {
         digest: '',
         createdAt: new Date().toISOString(),
         finalized: false,
+        attempt,
       };
       if (existing) this.artifacts.splice(this.artifacts.indexOf(existing), 1, artifact);
       else this.artifacts.push(artifact);
@@ -158,7 +197,7 @@ export class FakeArtifactService {
     },
 
     ListArtifacts: async (body, caller) => {
-      const ids = checkCaller(body, caller);
+      const ids = checkRun(body, caller);
       const nameFilter = wrapped(body, 'name_filter');
       const idFilter = wrapped(body, 'id_filter');
       const artifacts = this.artifacts
@@ -177,22 +216,30 @@ export class FakeArtifactService {
       return { artifacts };
     },
 
+    // The client names the job that uploaded the artifact (from ListArtifacts), not its own.
     GetSignedArtifactURL: async (body, caller) => {
-      const ids = checkCaller(body, caller);
+      const ids = checkRun(body, caller);
       const name = stringField(body, 'name');
-      const artifact = this.artifacts.find(
-        (a) => a.finalized && a.workflowRunBackendId === ids.workflowRunBackendId && a.name === name,
-      );
+      const artifact = this.artifacts
+        .filter(
+          (a) =>
+            a.finalized &&
+            a.workflowRunBackendId === ids.workflowRunBackendId &&
+            a.workflowJobRunBackendId === ids.workflowJobRunBackendId &&
+            a.name === name,
+        )
+        .sort((a, b) => b.id - a.id)[0];
       if (!artifact) throw new TwirpError('not_found', `artifact ${name} not found`);
       return { signed_url: this.blob.sasUrl(ARTIFACT_CONTAINER, artifact.blobName, 'r') };
     },
 
     DeleteArtifact: async (body, caller) => {
-      const run = checkRun(body, caller);
+      const ids = checkRun(body, caller);
       const name = stringField(body, 'name');
-      const index = this.artifacts.findIndex(
-        (a) => a.finalized && a.workflowRunBackendId === run && a.name === name,
-      );
+      const newest = this.artifacts
+        .filter((a) => a.finalized && a.workflowRunBackendId === ids.workflowRunBackendId && a.name === name)
+        .sort((a, b) => b.id - a.id)[0];
+      const index = newest ? this.artifacts.indexOf(newest) : -1;
       if (index < 0) throw new TwirpError('not_found', `artifact ${name} not found`);
       const [removed] = this.artifacts.splice(index, 1);
       return { ok: true, artifact_id: String(removed!.id) };
