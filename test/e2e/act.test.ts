@@ -449,7 +449,8 @@ describe('the action in workflows run by act', () => {
       expect(run.job('reference').result, describeRun(run, 'reference')).toBe('success');
       expect(merge.result, describeRun(run, 'merge')).toBe('success');
       expect(merge.step('check').lines).toContain(
-        'OK: merged 2 shards without Go; checksums.txt identical to the reference (3 files)',
+        // Three archives and their SBOMs: the SBOMs come from each binary's build info, so they match too.
+        'OK: merged 2 shards without Go; checksums.txt identical to the reference (6 files)',
       );
 
       const release = merge.step('release');
@@ -467,9 +468,12 @@ describe('the action in workflows run by act', () => {
       const [uploaded] = JSON.parse(release.outputs['artifact-names'] ?? '[]') as string[];
       expect(uploaded).toBe('e2e-matrix-merged-1');
       const stored = await storedFiles(uploaded!);
-      const artifacts = parseArtifacts(release);
+      const artifacts = parseArtifacts(release) as Array<BuiltArtifactOutput & { sbom?: { path: string } }>;
       expect([...stored.keys()].sort()).toEqual(
-        [...artifacts.map((a) => path.basename(a.archive!.path)), 'checksums.txt'].sort(),
+        [
+          ...artifacts.flatMap((a) => [path.basename(a.archive!.path), path.basename(a.sbom!.path)]),
+          'checksums.txt',
+        ].sort(),
       );
       const reference = await storedFiles('e2e-matrix-reference-1');
       expect(stored.get('checksums.txt')!.equals(reference.get('checksums.txt')!)).toBe(true);
