@@ -27,6 +27,7 @@ go_tools() {
   timed "buildx $BUILDX_VERSION" install_buildx
   timed "act $ACT_VERSION" install_act
   timed "goreleaser" bash scripts/goreleaser/install.sh
+  timed "actionlint" bash scripts/actionlint/install.sh
   timed "cyclonedx-gomod $CYCLONEDX_GOMOD_VERSION" install_cyclonedx_gomod
 }
 
