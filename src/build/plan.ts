@@ -7,10 +7,9 @@ import type { ReleaseInfo, Target } from '../types.js';
 import { stampSources } from './stamps.js';
 import { TARGET_VARIABLES, targetEnv } from './targets.js';
 
-/** The build inputs as they were read, plus what was resolved for this run. */
-export interface BuildOptions extends Pick<
+/** The build inputs that change a binary's bytes (a shard's fingerprint covers them). */
+export type ByteChangingBuildInputs = Pick<
   Inputs,
-  | 'targets'
   | 'main'
   | 'binaryTemplate'
   | 'ldflags'
@@ -21,8 +20,10 @@ export interface BuildOptions extends Pick<
   | 'buildFlags'
   | 'buildEnv'
   | 'cgo'
-  | 'parallelism'
-> {
+>;
+
+/** The build inputs as they were read, plus what was resolved for this run. */
+export interface BuildOptions extends ByteChangingBuildInputs, Pick<Inputs, 'targets' | 'parallelism'> {
   workingDirectory: string;
   goBinary: string;
   binaryName: string;

@@ -2,7 +2,7 @@
 // each binary's SHA-256, size and smoke result, and who built it. The fingerprint covers every input that changes
 // a binary's bytes, so shards built differently are refused at the merge rather than shipped side by side. Pure.
 import { createHash } from 'node:crypto';
-import { parseTarget, TargetError } from '../build/targets.js';
+import { parseTarget, TARGET_VARIABLES, TargetError } from '../build/targets.js';
 import type { GoBuildInfo } from '../build/buildinfo.js';
 import type { ReleaseInfo, SmokeResult } from '../types.js';
 
@@ -60,21 +60,7 @@ export interface ShardManifest {
 }
 
 /** Build info settings that differ by target by design; everything else must be the same in every binary. */
-const TARGET_SETTINGS = new Set([
-  'GOOS',
-  'GOARCH',
-  'GOARM',
-  'GOAMD64',
-  'GOARM64',
-  'GO386',
-  'GOMIPS',
-  'GOMIPS64',
-  'GOPPC64',
-  'GORISCV64',
-  'GOWASM',
-  '-buildmode',
-]);
-
+const TARGET_SETTINGS = new Set([...TARGET_VARIABLES.filter((name) => name !== 'CGO_ENABLED'), '-buildmode']);
 /**
  * What a binary's own build info says about how it was built, minus what differs by target: the Go release (with
  * its GOEXPERIMENTs), the main module, the dependencies and the build settings. Read from each binary again at the

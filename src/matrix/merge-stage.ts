@@ -8,9 +8,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as core from '@actions/core';
-import { DefaultArtifactClient, type Artifact } from '@actions/artifact';
 import { inspectBinary, InspectError } from '../build/inspect.js';
-import { errorMessage } from '../errors.js';
 import { writeStreamAtomically } from '../files/safe-write.js';
 import {
   openZipFile,
@@ -23,8 +21,9 @@ import {
 import { BINARY_MODE } from '../package/entries.js';
 import type { BuiltArtifact, SmokeResult } from '../types.js';
 import { uploadAvailability } from '../upload/artifacts.js';
+import { eventOf, runService, seconds, workerFailure, type ServiceRun } from '../services/client.js';
+import type { ListedArtifactInfo, ServiceEvent } from '../services/protocol.js';
 import { sha256File } from '../util/hash.js';
-import { inPool } from '../util/pool.js';
 import {
   MANIFEST_FILE,
   ManifestError,
@@ -62,11 +61,10 @@ export interface MergeStageResult {
   problems: string[];
 }
 
-const DOWNLOADS_AT_ONCE = 3;
 /** A manifest is a few KiB; a larger entry is not read into memory. */
 const MAX_MANIFEST_BYTES = 1024 * 1024;
 
-type Chosen = Artifact & { shard: ShardName };
+type Chosen = ListedArtifactInfo & { shard: ShardName };
 
 function emptyResult(problems: string[]): MergeStageResult {
   return {
@@ -93,32 +91,23 @@ async function readEntry(zip: ZipSource, entry: ZipEntry): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** What the service worker reported for one shard's download. */
+type DownloadOutcome = Extract<ServiceEvent, { type: 'downloaded' | 'download-failed' }>;
+
 /**
- * Downloads one shard as the blob it was uploaded as (the digest covers exactly those bytes) and reads its manifest
- * out of it. The zip is read here rather than extracted by the client: only the manifest and the files it names are
- * taken, each checked against its CRC-32, and nothing is ever written where an entry's name says. A string is the
- * reason the shard cannot be used.
+ * Opens one shard the worker downloaded as the blob it was uploaded as (the digest covers exactly those bytes) and
+ * reads its manifest out of it. The zip is read here rather than extracted by the client: only the manifest and the
+ * files it names are taken, each checked against its CRC-32, and nothing is ever written where an entry's name
+ * says. A string is the reason the shard cannot be used.
  */
 async function receive(
-  client: DefaultArtifactClient,
   artifact: Chosen,
-  into: string,
+  dir: string,
+  outcome: DownloadOutcome | string,
 ): Promise<Download | string> {
-  if (!artifact.digest) {
-    return `${artifact.name}: the artifact service has no digest for it, so its download cannot be verified. Was it uploaded by @actions/artifact 2 or newer?`;
-  }
-  const dir = path.join(into, String(artifact.id));
-  let mismatch: boolean | undefined;
-  try {
-    ({ digestMismatch: mismatch } = await client.downloadArtifact(artifact.id, {
-      path: dir,
-      expectedHash: artifact.digest,
-      skipDecompress: true,
-    }));
-  } catch (error) {
-    return `${artifact.name}: the download failed: ${errorMessage(error)}`;
-  }
-  if (mismatch) {
+  if (typeof outcome === 'string') return `${artifact.name}: the download did not finish: ${outcome}`;
+  if (outcome.type === 'download-failed') return `${artifact.name}: the download failed: ${outcome.message}`;
+  if (outcome.digestMismatch) {
     return `${artifact.name}: the downloaded bytes do not match the digest recorded at upload (${artifact.digest}); the artifact was changed or damaged after the shard job uploaded it.`;
   }
   const files = await fs.readdir(dir);
@@ -210,6 +199,54 @@ function expectation(plan: MergeStagePlan): MergeExpectation {
   };
 }
 
+/** Why a worker run gave no answer: the deadline (upload-timeout) or the worker's own failure. */
+function serviceFailure(run: ServiceRun, timeoutMs: number): string {
+  return run.ending === 'timeout'
+    ? `the service worker did not finish within ${seconds(timeoutMs)} (upload-timeout) and was stopped`
+    : workerFailure(run);
+}
+
+/**
+ * Every chosen shard through the service worker, within upload-timeout, then each one opened. A shard without a
+ * recorded digest is not downloaded: its bytes could not be verified.
+ */
+async function downloadShards(
+  chosen: readonly Chosen[],
+  workDir: string,
+  timeoutMs: number,
+): Promise<Array<Download | string>> {
+  const verifiable = chosen.filter((artifact) => artifact.digest);
+  const dirOf = (artifact: Chosen) => path.join(workDir, String(artifact.id));
+  const run =
+    verifiable.length > 0
+      ? await runService(
+          {
+            op: 'download',
+            downloads: verifiable.map((a) => ({ id: a.id, name: a.name, digest: a.digest!, path: dirOf(a) })),
+          },
+          { timeoutMs },
+        )
+      : undefined;
+  // What a shard the worker never reported on is told: why the worker ended before it.
+  const unfinished = run ? serviceFailure(run, timeoutMs) : '';
+  const outcomes = new Map(
+    (run?.events ?? []).flatMap((e) =>
+      e.type === 'downloaded' || e.type === 'download-failed' ? [[e.id, e]] : [],
+    ),
+  );
+  const received: Array<Download | string> = [];
+  for (const artifact of chosen) {
+    if (!artifact.digest) {
+      received.push(
+        `${artifact.name}: the artifact service has no digest for it, so its download cannot be verified. Was it uploaded by @actions/artifact 2 or newer?`,
+      );
+      continue;
+    }
+    received.push(await receive(artifact, dirOf(artifact), outcomes.get(artifact.id) ?? unfinished));
+  }
+  return received;
+}
+
 /** Each refusal as its own error annotation, then the result. */
 function refused(result: MergeStageResult): MergeStageResult {
   for (const problem of result.problems) core.error(problem, { title: 'gin-release: merge refused' });
@@ -227,8 +264,10 @@ async function mergeShards(plan: MergeStagePlan): Promise<MergeStageResult> {
       `mode: merge reads the shards from this run's workflow artifacts, which cannot be reached here: ${availability.reason}.`,
     );
   }
-  const client = new DefaultArtifactClient();
-  const { artifacts: listed } = await client.listArtifacts({ latest: true });
+  const listing = await runService({ op: 'list-artifacts' }, { timeoutMs: plan.timeoutMs });
+  const listed = eventOf(listing, 'listed')?.artifacts;
+  if (!listed)
+    throw new Error(`Listing this run's artifacts failed: ${serviceFailure(listing, plan.timeoutMs)}`);
   const selection = selectShards(listed, plan.service.id, plan.attempt);
   for (const old of selection.superseded)
     core.info(`Left out ${old.name}: a later attempt of that shard is here.`);
@@ -247,9 +286,7 @@ async function mergeShards(plan: MergeStagePlan): Promise<MergeStageResult> {
   await fs.mkdir(workDir, { recursive: true });
   let shards: Download[] = [];
   try {
-    const received = await inPool(selection.chosen, DOWNLOADS_AT_ONCE, (artifact) =>
-      receive(client, artifact, workDir),
-    );
+    const received = await downloadShards(selection.chosen, workDir, plan.timeoutMs);
     const problems = received.filter((r): r is string => typeof r === 'string');
     shards = received.filter((r): r is Download => typeof r !== 'string');
     if (problems.length > 0) return emptyResult(problems);

@@ -2,7 +2,12 @@
 // the settings its fingerprint covers, the paths of the binaries, the attempt, the warnings about what breaks
 // identical bytes across runners, and the input combinations that cannot work. Pure, table-tested.
 import * as path from 'node:path';
-import { ldflagsValue, type BuildOptions, type BuildPlan } from '../build/plan.js';
+import {
+  ldflagsValue,
+  type BuildOptions,
+  type BuildPlan,
+  type ByteChangingBuildInputs,
+} from '../build/plan.js';
 import { InputError } from '../errors.js';
 import { parseVersionInput } from '../go/version.js';
 import type { Inputs } from '../inputs.js';
@@ -49,6 +54,8 @@ export interface MergeStagePlan {
   binaries: PlannedBinary[];
   /** Output-dir, the real folder the verified binaries are written under. */
   outputDir: string;
+  /** upload-timeout: listing and downloading the shards go through the service worker, within it. */
+  timeoutMs: number;
   release: ReleaseInfo;
   attempt: number;
   /** With image-distribute: the image the shards pushed to and the platforms the index must hold. */
@@ -65,19 +72,7 @@ const CGO_ENV = ['CC', 'CXX', 'CGO_CFLAGS', 'CGO_CPPFLAGS', 'CGO_CXXFLAGS', 'CGO
  * names a user would look for. The -ldflags value carries the -X stamps, so their values are in it too.
  */
 export function buildSettings(options: {
-  inputs: Pick<
-    Inputs,
-    | 'main'
-    | 'binaryTemplate'
-    | 'ldflags'
-    | 'versionVariable'
-    | 'commitVariable'
-    | 'dateVariable'
-    | 'buildTags'
-    | 'buildFlags'
-    | 'buildEnv'
-    | 'cgo'
-  >;
+  inputs: ByteChangingBuildInputs;
   build: BuildOptions;
   modulePath: string;
   binaryName: string;
@@ -259,6 +254,7 @@ export function planMergeStage(context: MatrixContext): MergeStagePlan {
     targets: inputs.targets,
     binaries: plannedBinaries(context.builds, context.outputDir),
     outputDir: context.outputDir,
+    timeoutMs: inputs.uploadTimeoutMs,
     release: context.release,
     attempt: runAttempt(context.env['GITHUB_RUN_ATTEMPT']),
     image: inputs.imageDistribute ? { name: inputs.image[0]!, platforms: context.imagePlatforms } : null,

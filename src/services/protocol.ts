@@ -10,8 +10,28 @@ export interface UploadSpec {
   compressionLevel: number;
 }
 
+/** An artifact of this workflow run as ListArtifacts gives it. */
+export interface ListedArtifactInfo {
+  name: string;
+  id: number;
+  size: number;
+  /** The digest the service recorded for the uploaded zip, when it recorded one. */
+  digest?: string;
+}
+
+export interface DownloadSpec {
+  id: number;
+  name: string;
+  /** The digest recorded at upload: the client checks the downloaded bytes against it. */
+  digest: string;
+  /** Folder the zip is written to, as it was uploaded (not extracted). */
+  path: string;
+}
+
 export type ServiceRequest =
   | { op: 'cache-restore'; paths: string[]; key: string; restoreKeys: string[] }
+  | { op: 'list-artifacts' }
+  | { op: 'download'; downloads: DownloadSpec[] }
   | { op: 'cache-save'; paths: string[]; key: string }
   | {
       op: 'upload';
@@ -30,6 +50,9 @@ export type ServiceEvent =
   | { type: 'deleted'; name: string; id: number }
   | { type: 'uploaded'; name: string; id?: number; size?: number; digest?: string }
   | { type: 'upload-failed'; name: string; message: string }
+  | { type: 'listed'; artifacts: ListedArtifactInfo[] }
+  | { type: 'downloaded'; id: number; digestMismatch: boolean }
+  | { type: 'download-failed'; id: number; message: string }
   | { type: 'error'; message: string };
 
 /** The events of a report file, one JSON object a line; a line cut short by a killed worker is left out. Pure. */

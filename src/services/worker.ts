@@ -5,6 +5,7 @@
 //   node dist/services.js <request file (JSON)> <report file>
 import * as fs from 'node:fs';
 import { restoreInWorker, saveInWorker } from '../go/cache-service.js';
+import { downloadInWorker, listInWorker } from '../matrix/service.js';
 import { uploadInWorker } from '../upload/service.js';
 import type { ServiceEvent, ServiceRequest } from './protocol.js';
 
@@ -24,6 +25,10 @@ async function perform(request: ServiceRequest): Promise<void> {
       return restoreInWorker(request.paths, request.key, request.restoreKeys, report);
     case 'cache-save':
       return saveInWorker(request.paths, request.key, report);
+    case 'list-artifacts':
+      return listInWorker(report);
+    case 'download':
+      return downloadInWorker(request.downloads, report);
     case 'upload':
       return uploadInWorker(
         request.uploads,

@@ -70,12 +70,12 @@ function keep(result: ActionRun): ActionRun {
   return result;
 }
 
-async function merge(attempt = 1): Promise<ActionRun> {
+async function merge(attempt = 1, inputs: Record<string, string> = {}): Promise<ActionRun> {
   const job = newJob(services.url, run, root, `merge-a${attempt}`, { PATH: noGoPath });
   return keep(
     await runJob({
       workspace: mergeCheckout,
-      inputs: { ...COMMON, mode: 'merge', targets: TARGETS },
+      inputs: { ...COMMON, mode: 'merge', targets: TARGETS, ...inputs },
       job,
       jobId: 'merge',
       attempt,
@@ -347,6 +347,22 @@ describe('a release split over three shard jobs and a merge job', () => {
       expect(fs.existsSync(path.join(mergeCheckout, '..', '..', 'outside'))).toBe(false);
     } finally {
       await reupload(name, original, () => undefined);
+    }
+  });
+
+  test('shard downloads that hang are stopped at upload-timeout, naming each shard that did not arrive', async () => {
+    // The first shard's signed URL is served; the service hangs on the others.
+    services.artifacts.faults.failAfter('GetSignedArtifactURL', 1, 'stall');
+    try {
+      const merged = await merge(2, { 'upload-timeout': '10' });
+      expect(merged.exitCode).toBe(1);
+      const errors = merged.errors().join('\n');
+      expect(errors).toMatch(
+        /gin-release-shard_\S+: the download did not finish: the service worker did not finish within 10 s \(upload-timeout\) and was stopped/,
+      );
+      expect(merged.outputs.has('checksums-file')).toBe(false);
+    } finally {
+      services.artifacts.faults.clear();
     }
   });
 
