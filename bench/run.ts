@@ -1,7 +1,7 @@
 // `npm run bench`: runs every benchmark in bench/ one after another (they compete for the same 2 cores otherwise),
 // and writes bench/RESULTS.md with the machine, the date and each benchmark's own figures and ratios.
 //
-//   node --import tsx bench/run.ts [build smoke cache image archive release]
+//   node --import tsx bench/run.ts [build smoke cache image archive release matrix]
 //   node --import tsx bench/run.ts --from-results   (RESULTS.md from the JSON each benchmark wrote in its last run)
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
