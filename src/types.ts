@@ -1,4 +1,5 @@
 // Shapes shared between stages. Each stage owns its own option types; only what crosses stages lives here.
+import type { GoBuildInfo } from './build/buildinfo.js';
 
 /** One GOOS/GOARCH[/variant] build target, e.g. linux/arm/v7. */
 export interface Target {
@@ -56,6 +57,8 @@ export interface BuiltArtifact {
   needed?: string[];
   /** For an ELF with versioned symbol needs: the newest GLIBC_x.y it needs ('' when none is a glibc one). */
   glibc?: string;
+  /** The Go build info read from the binary when it was inspected, so later stages need not read it again. */
+  buildInfo?: GoBuildInfo;
 }
 
 /** One binary as the `artifacts` output and the job summary report it: what every stage learnt about it. */

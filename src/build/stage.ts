@@ -86,6 +86,7 @@ export async function runBuildStage(
       static: inspection.static,
       needed: inspection.needed,
       ...(inspection.versionNeeds ? { glibc: glibcRequirement(inspection.versionNeeds) } : {}),
+      ...(inspection.buildInfo ? { buildInfo: inspection.buildInfo } : {}),
     });
   }
   await warnMissingStamps(plan.stamps, artifacts);

@@ -1,13 +1,13 @@
 // A multi-platform image made by several jobs (image-distribute): each shard pushed its platforms by digest; the
 // merge job makes the tagged index of those digests with `docker buildx imagetools create` and reads it back with
 // `imagetools inspect --raw` to check that it holds every platform exactly once. The argv and the check are pure.
-import { createHash } from 'node:crypto';
 import * as core from '@actions/core';
 import type { ShardImage } from '../matrix/manifest.js';
 import { runCommand } from '../util/process/run.js';
 import { lastLines } from '../util/text.js';
 import { runDocker } from './buildx.js';
 import type { ImageStagePlan, ImageStageResult } from './plan.js';
+import { sha256Hex } from '../util/hash.js';
 import { normalisePlatform } from './platforms.js';
 import { withRegistryLogin } from './registry.js';
 
@@ -102,7 +102,7 @@ export async function assembleImage(
     const problems = indexProblems(indexPlatforms(inspected.stdout), platforms);
     if (problems.length > 0)
       throw new Error(`The index pushed as ${ref} is not the release's image: ${problems.join('; ')}.`);
-    const digest = `sha256:${createHash('sha256').update(inspected.stdout).digest('hex')}`;
+    const digest = `sha256:${sha256Hex(inspected.stdout)}`;
     core.info(`Pushed ${plan.refs.join(', ')} (${digest}) holding ${platforms.join(', ')}`);
     return { refs: plan.refs, digest, platforms, pushed: true };
   });

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as core from '@actions/core';
-import { inspectBinary, InspectError } from '../build/inspect.js';
+import { inspectBinary, InspectError, type Inspection } from '../build/inspect.js';
 import { writeStreamAtomically } from '../files/safe-write.js';
 import {
   openZipFile,
@@ -173,20 +173,34 @@ async function placeBinary(
     if (!(error instanceof ZipFormatError)) throw error;
     return [`${shard.name}: ${planned.target.id} cannot be read from the shard: ${error.message}`];
   }
-  const bytes = { size: (await fs.stat(planned.output)).size, sha256: await sha256File(planned.output) };
-  const changed = checkPlacedBytes(shard.name, binary, bytes);
-  if (changed.length > 0) return changed;
-  let inspection;
+  // One read of the placed file: inspection hashes it too. The bytes are judged first, so a changed binary is named
+  // by its hash and size whatever else it fails; only one that cannot be inspected is hashed on its own.
+  let inspection: Inspection | InspectError;
   try {
     inspection = await inspectBinary(planned.output);
   } catch (error) {
     if (!(error instanceof InspectError)) throw error;
-    return [`${shard.name}: ${planned.target.id} cannot be read as a binary: ${error.message}`];
+    inspection = error;
   }
+  const bytes =
+    inspection instanceof InspectError
+      ? { size: (await fs.stat(planned.output)).size, sha256: await sha256File(planned.output) }
+      : inspection;
+  const changed = checkPlacedBytes(shard.name, binary, bytes);
+  if (changed.length > 0) return changed;
+  if (inspection instanceof InspectError)
+    return [`${shard.name}: ${planned.target.id} cannot be read as a binary: ${inspection.message}`];
   const problems = checkReinspection(shard, binary, planned.target, inspection);
   if (problems.length > 0) return problems;
-  const { size, sha256, static: isStatic } = inspection;
-  return { target: planned.target, path: planned.output, size, sha256, static: isStatic };
+  const { size, sha256, static: isStatic, buildInfo } = inspection;
+  return {
+    target: planned.target,
+    path: planned.output,
+    size,
+    sha256,
+    static: isStatic,
+    ...(buildInfo ? { buildInfo } : {}),
+  };
 }
 
 function expectation(plan: MergeStagePlan): MergeExpectation {

@@ -1,7 +1,6 @@
 // The shard stage: after the build, inspection and smoke test of this job's targets, the binaries and a manifest
 // go up as one workflow artifact for the merge job. Nothing is archived or released here.
 import * as core from '@actions/core';
-import { inspectBinary } from '../build/inspect.js';
 import { writeFileAtomically } from '../files/safe-write.js';
 import type { ImageStageResult } from '../image/plan.js';
 import type { SmokeStageResult } from '../smoke/stage.js';
@@ -29,17 +28,19 @@ export interface ShardStageResult {
 const COMPRESSION_LEVEL = 6;
 
 /**
- * Each binary's build settings, read from the binary itself, and the target-independent part they all share (a
- * shard's binaries come from one go command, so a difference there is a bug, not a configuration).
+ * Each binary's build settings, as the build stage read them from the binary itself, and the target-independent
+ * part they all share (a shard's binaries come from one go command, so a difference there is a bug, not a
+ * configuration). Pure.
  */
-async function readBuildInfo(
-  artifacts: readonly BuiltArtifact[],
-): Promise<{ perTarget: Map<string, Record<string, string>>; common: Record<string, string> }> {
+function sharedBuildInfo(artifacts: readonly BuiltArtifact[]): {
+  perTarget: Map<string, Record<string, string>>;
+  common: Record<string, string>;
+} {
   const perTarget = new Map<string, Record<string, string>>();
   let common: Record<string, string> | undefined;
   let from = '';
   for (const artifact of artifacts) {
-    const info = (await inspectBinary(artifact.path)).buildInfo;
+    const info = artifact.buildInfo;
     if (!info) throw new Error(`${artifact.target.id}: no Go build info in ${artifact.path}`);
     perTarget.set(artifact.target.id, info.settings);
     const settings = buildInfoSettings(info);
@@ -73,7 +74,7 @@ export async function runShardStage(
   if (warning) core.warning(warning, { title: 'gin-release: checkout differs from the commit' });
 
   const byTarget = new Map(artifacts.map((a) => [a.target.id, a]));
-  const buildInfo = await readBuildInfo(artifacts);
+  const buildInfo = sharedBuildInfo(artifacts);
   const manifest: ShardManifest = {
     schema: MANIFEST_SCHEMA,
     name: plan.artifactName,

@@ -45,18 +45,20 @@ export function checksumName(dir: string, file: string): string {
 
 /**
  * Hashes `files` (as they are on disk now) and writes `dir/fileName`. Returns the checksums file's absolute path.
- * Run `sha256sum -c <fileName>` in `dir` to verify.
+ * Run `sha256sum -c <fileName>` in `dir` to verify. `known` gives the SHA-256 of files hashed as they were written
+ * (path -> hex), which are not read again.
  */
 export async function writeChecksums(
   dir: string,
   fileName: string,
   files: readonly string[],
+  known: ReadonlyMap<string, string> = new Map(),
 ): Promise<string> {
   const target = path.resolve(dir, fileName);
   const entries: ChecksumEntry[] = [];
   for (const file of files) {
     if (path.resolve(file) === target) throw new Error(`${fileName} cannot list itself`);
-    entries.push({ name: checksumName(dir, file), sha256: await sha256File(file) });
+    entries.push({ name: checksumName(dir, file), sha256: known.get(file) ?? (await sha256File(file)) });
   }
   await fs.mkdir(path.dirname(target), { recursive: true });
   // Through a temporary file and a rename: a link in the checksums file's place is replaced, never written through.

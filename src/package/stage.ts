@@ -67,10 +67,13 @@ export async function runPackageStage(
   });
   const archives = new Map(made.map((m) => [m.id, m.info]));
   const sboms = new Map(made.flatMap((m) => (m.sbom ? [[m.id, m.sbom] as const] : [])));
+  const listed = made.flatMap((m) => [m.info, ...(m.sbom ? [m.sbom] : [])]);
   const checksumsFile = await writeChecksums(
     plan.outputDir,
     plan.checksumsFile,
-    made.flatMap((m) => [m.info.path, ...(m.sbom ? [m.sbom.path] : [])]),
+    listed.map((file) => file.path),
+    // Each was hashed as it was written.
+    new Map(listed.map((file) => [file.path, file.sha256])),
   );
   return { archives, sboms, checksumsFile };
 }

@@ -3,11 +3,10 @@
 // left -> upload every asset not already there -> verify every asset's size and digest against the local file ->
 // publish. A published release is never changed: a re-run with identical assets succeeds as it is, one with other
 // assets fails. Anything failing leaves the draft for inspection and names what failed.
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as core from '@actions/core';
 import type { ArchiveInfo } from '../types.js';
-import { sha256File } from '../util/hash.js';
+import { sha256File, sha256Hex } from '../util/hash.js';
 import {
   describeApiError,
   ReleasesClient,
@@ -145,7 +144,7 @@ class Publisher {
     const bytes = await this.call(`Downloading ${remote.name} to check it (the server gave no digest)`, () =>
       this.client.download(remote.id),
     );
-    return compareDownloaded(local, createHash('sha256').update(bytes).digest('hex'));
+    return compareDownloaded(local, sha256Hex(bytes));
   }
 
   async differences(local: readonly LocalAsset[], remote: readonly RemoteAsset[]): Promise<string[]> {
@@ -197,7 +196,7 @@ class Publisher {
       }
       if (kept) continue;
       const data = await fs.readFile(asset.path);
-      if (createHash('sha256').update(data).digest('hex') !== asset.sha256) {
+      if (sha256Hex(data) !== asset.sha256) {
         throw new PublishError(`${asset.name} changed while it was being published; nothing was published.`);
       }
       const uploaded = await this.call(`Uploading ${asset.name} to the draft release ${this.plan.tag}`, () =>

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { findBuildInfo } from '../build/buildinfo.js';
 import { writeFileAtomically } from '../files/safe-write.js';
 import type { ArchiveInfo, BuiltArtifact } from '../types.js';
-import { sha256File } from '../util/hash.js';
+import { sha256Hex } from '../util/hash.js';
 import { ACTION_NAME, ACTION_VERSION } from '../version.js';
 import { buildSbom, formatSbom } from './cyclonedx.js';
 
@@ -26,7 +26,8 @@ export async function writeSbom(
   artifact: BuiltArtifact,
   subjectPath: string,
 ): Promise<ArchiveInfo> {
-  const buildInfo = findBuildInfo(await fs.readFile(artifact.path));
+  // Read when the binary was inspected; read here only for a binary that came from elsewhere.
+  const buildInfo = artifact.buildInfo ?? findBuildInfo(await fs.readFile(artifact.path));
   if (!buildInfo) {
     throw new Error(
       `No SBOM for ${artifact.target.id}: ${artifact.path} carries no Go build info (it needs Go 1.18 or newer)`,
@@ -46,5 +47,5 @@ export async function writeSbom(
   // Through a temporary file, so an interrupted run never leaves half a document under the final name, and
   // never through a link in its place (its folder is the archive's, made real when output-dir was claimed).
   await writeFileAtomically(target, text, { root: path.dirname(target) });
-  return { path: target, size: Buffer.byteLength(text), sha256: await sha256File(target) };
+  return { path: target, size: Buffer.byteLength(text), sha256: sha256Hex(text) };
 }

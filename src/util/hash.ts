@@ -7,3 +7,8 @@ export async function sha256File(filePath: string): Promise<string> {
   for await (const chunk of createReadStream(filePath)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
+
+/** Hex SHA-256 of bytes or text already in memory. */
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
