@@ -124,9 +124,8 @@ const BUILD_KEYS = new Set([
   'binary',
   'main',
 ]);
-const IGNORE_KEYS = [
-  'goos',
-  'goarch',
+/** The variant fields of an ignore rule, one per GOARCH that has variants. */
+export const IGNORE_VARIANT_KEYS = [
   'goamd64',
   'go386',
   'goarm',
@@ -134,7 +133,8 @@ const IGNORE_KEYS = [
   'gomips',
   'goppc64',
   'goriscv64',
-] as const;
+] as const satisfies ReadonlyArray<keyof IgnoreRule>;
+const IGNORE_KEYS = ['goos', 'goarch', ...IGNORE_VARIANT_KEYS] as const;
 
 function readBuild(raw: Yaml, where: string, unapplied: string[]): GoreleaserBuild {
   const build = isMap(raw) ? raw : {};

@@ -3,7 +3,7 @@
 // (.Os .Arch .Arm .Amd64 ... .Target) that its name templates read. Pure.
 import { parseTarget } from '../build/targets.js';
 import type { Target } from '../types.js';
-import { ConfigError, type GoreleaserBuild, type IgnoreRule } from './config.js';
+import { ConfigError, IGNORE_VARIANT_KEYS, type GoreleaserBuild, type IgnoreRule } from './config.js';
 
 // The values Go uses when the variable is unset; a goreleaser target with one of them builds the same binary as
 // this action's target without a variant, so the variant is dropped from the target id.
@@ -82,15 +82,6 @@ function ignored(rules: IgnoreRule[], c: Combination): boolean {
       IGNORE_VARIANT_KEYS.every((k) => rule[k] === '' || (k === key && rule[k] === c.variant)),
   );
 }
-const IGNORE_VARIANT_KEYS: VariantKey[] = [
-  'goamd64',
-  'go386',
-  'goarm',
-  'goarm64',
-  'gomips',
-  'goppc64',
-  'goriscv64',
-];
 
 /** This action's target for a goreleaser combination; a Go-default variant is left off (linux/amd64, not /v1). */
 function toTarget(c: Combination): Target {

@@ -3,7 +3,7 @@
 // is table-tested, and a bad combination fails the step in its first second.
 import * as path from 'node:path';
 import { InputError } from '../errors.js';
-import type { GithubReleaseMode, MakeLatestSetting, PrereleaseSetting } from '../inputs/release.js';
+import type { GithubReleaseMode, ReleaseInputs } from '../inputs/release.js';
 import { versionFromTag } from '../release.js';
 import { renderReleaseText } from '../template.js';
 import type { ReleaseInfo } from '../types.js';
@@ -52,16 +52,8 @@ export interface PublishDecision {
   skipped: string | null;
 }
 
-export interface PublishInputs {
-  githubRelease: GithubReleaseMode;
-  githubToken: string;
-  githubApiUrl: string;
-  releaseName: string;
-  releaseBody: string;
-  generateReleaseNotes: boolean;
-  prerelease: PrereleaseSetting;
-  makeLatest: MakeLatestSetting;
-}
+/** The release inputs the publish plan reads (all of them but archive-sbom, which the package stage reads). */
+export type PublishInputs = Omit<ReleaseInputs, 'archiveSbom'>;
 
 export type Env = Record<string, string | undefined>;
 
