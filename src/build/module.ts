@@ -4,7 +4,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { InputError } from '../errors.js';
 import type { Target } from '../types.js';
-import { runCommand } from '../util/process/run.js';
+import { runGo } from '../go/command.js';
 import { lastLines, splitLines } from '../util/text.js';
 import { unsupportedTargets } from './targets.js';
 
@@ -57,7 +57,7 @@ export async function defaultBinaryName(workingDirectory: string, main: string):
 
 /** `go tool dist list`: every GOOS/GOARCH this Go builds. */
 export async function readDistList(goBinary: string): Promise<string[]> {
-  const result = await runCommand(goBinary, ['tool', 'dist', 'list']);
+  const result = await runGo(goBinary, ['tool', 'dist', 'list']);
   if (result.exitCode !== 0) {
     throw new Error(
       `\`go tool dist list\` failed with exit code ${result.exitCode}:\n${result.output.excerpt(10, QUOTED_LINES)}`,
@@ -97,7 +97,7 @@ export async function checkMainPackage(
   buildTags: string[] = [],
 ): Promise<void> {
   const tags = buildTags.length > 0 ? ['-tags', buildTags.join(',')] : [];
-  const result = await runCommand(goBinary, ['list', ...tags, '-f', '{{.Name}}', '--', main], {
+  const result = await runGo(goBinary, ['list', ...tags, '-f', '{{.Name}}', '--', main], {
     cwd: workingDirectory,
   });
   const names = splitLines(result.stdout);

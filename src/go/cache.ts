@@ -7,9 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as core from '@actions/core';
 import * as glob from '@actions/glob';
+import { runGo } from './command.js';
 import { eventOf, runService, seconds, workerFailure, type ServiceRun } from '../services/client.js';
 import type { Target } from '../types.js';
-import { runCommand } from '../util/process/run.js';
 import { lastLines } from '../util/text.js';
 import {
   restoreOutcome,
@@ -140,7 +140,7 @@ function skipped(detail: string, timeoutMs: number): CacheState {
 }
 
 async function goCachePaths(goBinary: string, workingDirectory: string): Promise<string[]> {
-  const result = await runCommand(goBinary, ['env', 'GOMODCACHE', 'GOCACHE'], { cwd: workingDirectory });
+  const result = await runGo(goBinary, ['env', 'GOMODCACHE', 'GOCACHE'], { cwd: workingDirectory });
   if (result.exitCode !== 0) {
     throw new Error(
       `go env GOMODCACHE GOCACHE exited with ${result.exitCode}: ${lastLines(result.stderr, 10)}`,
@@ -180,7 +180,7 @@ async function undoPartialRestore(
   const flags = ['-modcache', '-cache'];
   for (const [index, dir] of paths.entries()) {
     if (emptyBefore[index] && !isEmptyOrMissing(dir)) {
-      const result = await runCommand(options.goBinary, ['clean', flags[index]!], {
+      const result = await runGo(options.goBinary, ['clean', flags[index]!], {
         cwd: options.workingDirectory,
       });
       core.info(

@@ -18,10 +18,10 @@ export function goBinaryIn(goroot: string): string {
 export function runGo(
   goBinary: string,
   args: readonly string[],
-  options: { cwd: string; env?: Record<string, string>; echo?: boolean },
+  options: { cwd?: string; env?: Record<string, string>; echo?: boolean } = {},
 ): Promise<CommandResult> {
   return runCommand(goBinary, args, {
-    cwd: options.cwd,
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
     env: { GOTOOLCHAIN: 'local', ...options.env },
     ...(options.echo ? { echo: true } : {}),
   });
